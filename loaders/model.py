@@ -1,0 +1,266 @@
+"""The intermediate model every loader fills and the RDF builder reads.
+
+Readers turn text into blocks; interpreters (tables, narrative, profile,
+performance) turn blocks into these records; ``loaders.rdf`` turns a
+``Report`` into triples. Nothing here knows about RDF, and nothing here
+"corrects" a number: amounts are kept exactly as printed (``Decimal``), with
+the raw cell text and the 1-based source line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+# ---------------------------------------------------------------------------
+# Reader layer: blocks
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    """One cell of a grid as the text tool wrote it."""
+
+    text: str  # cleaned text (tags stripped, whitespace collapsed)
+    line: int  # 1-based source line of the cell
+    raw: str | None = None  # original text when cleaning changed it
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    line: int  # 1-based source line of the row (first line if it spans several)
+
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+
+@dataclass
+class Block:
+    """A heading, paragraph or table found in the report text.
+
+    kind: "heading" | "paragraph" | "table" | "blank"
+    For paragraphs/headings ``text`` holds the text and ``line`` its first
+    line (``end_line`` the last). For tables ``rows`` holds the grid.
+    """
+
+    kind: str
+    line: int
+    end_line: int
+    text: str = ""
+    rows: list[Row] = field(default_factory=list)
+    layout: str = ""  # reader that produced it: tsv, pipe, html, aligned, text
+
+
+# ---------------------------------------------------------------------------
+# Interpreted report
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class LoadWarning:
+    code: str  # short stable id, e.g. "unrecognised-table", "unparsed-cell"
+    message: str
+    line: int | None = None
+
+
+@dataclass
+class Fact:
+    """One numeric table cell.
+
+    ``code`` is the classification notation (function 2080109 or economic
+    30101/3010301) when the row has one; ``line_item`` is a key of the
+    summary line-item code list (ontology/codes/line-items.ttl) for rows of
+    two-sided summary tables ("general-public-budget", "income-total" ...);
+    ``is_total`` marks 合计/总计 rows. ``column`` is a key of the column
+    code list (ontology/codes/columns.ttl) or "econ:302" for the
+    economic-class columns of project tables. ``side`` is "income" or
+    "expenditure" for two-sided tables, else "".
+    """
+
+    amount: Decimal
+    raw: str
+    line: int
+    col_index: int
+    row_label: str
+    column_header: str
+    column: str
+    code: str | None = None
+    line_item: str | None = None
+    is_total: bool = False
+    side: str = ""
+    project: str | None = None  # project name for project-table rows
+    unit_code: str | None = None  # 316002-style unit code column when present
+
+
+@dataclass
+class Table:
+    number: str | None  # as printed: "1", "一", "3-1", None
+    title: str  # as printed
+    table_type: str  # key of ontology/codes/table-types.ttl, or "generic"
+    line: int  # line of the title (or first header line)
+    end_line: int
+    currency: str = "万元"  # "万元" or "元"
+    compiler: str | None = None  # 编制单位 as printed
+    facts: list[Fact] = field(default_factory=list)
+    empty: bool = False  # disclosed with no amounts (空表)
+    empty_note: str | None = None
+    recognised: bool = True
+
+
+@dataclass
+class Section:
+    """A narrative section (heading and its paragraphs)."""
+
+    key: str  # stable key: "s1", "s2" ... in document order
+    title: str
+    line: int
+    end_line: int
+
+
+@dataclass
+class Claim:
+    """An amount, share or change the narrative states.
+
+    ``item`` is a key of the line-item code list or None; ``code`` the
+    classification notation when the sentence names a 类/款/项.
+    ``amount`` is as printed in ``currency``. ``share``/``growth_rate`` are
+    percents as printed (Decimal("95.07")); ``change`` is signed (减少 → -).
+    ``share_of`` names the denominator item key when the sentence says it.
+    ``basis`` is what the change compares with: "prior-year-budget",
+    "prior-year-final", "initial-budget", "full-year-budget" or "".
+    """
+
+    line: int
+    sentence: str
+    section: str | None  # Section.key
+    item: str | None = None
+    code: str | None = None
+    label: str = ""  # the words that named the item, as printed
+    amount: Decimal | None = None
+    currency: str = "万元"
+    share: Decimal | None = None
+    share_of: str | None = None
+    change: Decimal | None = None
+    growth_rate: Decimal | None = None
+    basis: str = ""
+    raw: str = ""  # the number text as printed
+
+
+@dataclass
+class Project:
+    name: str
+    line: int
+    amount: Decimal | None = None
+    currency: str = "万元"
+    policy_basis: str | None = None
+    period: str | None = None
+    executing_unit: str | None = None
+
+
+@dataclass
+class Indicator:
+    line: int
+    level1: str | None
+    level2: str | None
+    level3: str
+    target_text: str
+    target_operator: str | None = None  # one of = >= <= > < ≈ ; None when text
+    target_value: Decimal | None = None
+    target_unit: str | None = None
+    weight: Decimal | None = None
+    actual_text: str | None = None
+    actual_operator: str | None = None
+    actual_value: Decimal | None = None
+    actual_unit: str | None = None
+    score: Decimal | None = None
+    deviation_note: str | None = None
+    unit_name: str | None = None  # unit named on the row when it differs
+    unit_mismatch: bool = False
+
+
+@dataclass
+class FundingLine:
+    """A row of a self-evaluation funding block (年度资金总额 / 其中 …)."""
+
+    label: str
+    line: int
+    initial_budget: Decimal | None = None  # 年初预算数
+    full_year_budget: Decimal | None = None  # 全年预算数
+    executed: Decimal | None = None  # 全年执行数
+    weight: Decimal | None = None  # 分值
+    execution_rate: Decimal | None = None  # 执行率, percent as printed
+    score: Decimal | None = None  # 得分
+
+
+@dataclass
+class PerformanceTable:
+    kind: str  # "target" (绩效目标表) | "self-evaluation" (绩效自评表) | "overall" (整体)
+    title: str
+    line: int
+    end_line: int
+    project: str | None  # project name; None for 整体 (the unit)
+    unit_name: str | None = None
+    budget: Decimal | None = None  # 年度预算总额 / 预算数 as printed
+    indicators: list[Indicator] = field(default_factory=list)
+    funding: list[FundingLine] = field(default_factory=list)
+    stated_total_score: Decimal | None = None
+    stated_total_weight: Decimal | None = None
+
+
+@dataclass
+class Staffing:
+    authorized: int | None = None  # 编制数
+    actual: int | None = None  # 实有人数
+    active: int | None = None  # 在职
+    active_increase: int | None = None
+    retired: int | None = None  # 退休
+    retired_increase: int | None = None
+    honorary_retired: int | None = None  # 离休
+    honorary_retired_increase: int | None = None
+    line: int | None = None
+
+
+@dataclass
+class UnitProfile:
+    functions: str | None = None
+    functions_line: int | None = None
+    offices: list[str] = field(default_factory=list)
+    offices_line: int | None = None
+    staffing: Staffing | None = None
+    supervising_department: str | None = None
+
+
+@dataclass
+class DocumentMeta:
+    """What the report says about itself (title page, 编制单位 lines, date line)."""
+
+    unit_name: str
+    fiscal_year: int
+    kind: str  # "budget" | "final-account"
+    title: str
+    unit_code: str | None = None
+    publication_date: str | None = None
+    warnings: list[LoadWarning] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """Everything loaded from one report file."""
+
+    source_path: str
+    sha256: str
+    unit_name: str
+    fiscal_year: int
+    kind: str  # "budget" | "final-account"
+    title: str
+    unit_code: str | None = None
+    publication_date: str | None = None  # ISO date when the report prints one
+    layout: str = ""
+    tables: list[Table] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    performance: list[PerformanceTable] = field(default_factory=list)
+    profile: UnitProfile = field(default_factory=UnitProfile)
+    warnings: list[LoadWarning] = field(default_factory=list)
