@@ -229,7 +229,7 @@ class DivisionIndex:
         return [self.divisions[p] for p in div.parents] if div else []
 
     def path(self, code: str, year: int | None = None) -> str:
-        """"新疆维吾尔自治区 / 克孜勒苏柯尔克孜自治州 / 阿图什市" for messages."""
+        """The chain of names for messages: 新疆维吾尔自治区 / 克孜勒苏柯尔克孜自治州 / 阿图什市."""
         div = self.divisions[code]
         chain = [*reversed(div.parents), code]
         return " / ".join(
@@ -241,10 +241,16 @@ def _is_placeholder(spans: tuple[NameSpan, ...]) -> bool:
     return all(_PLACEHOLDER.search(s.name) for s in spans)
 
 
+def _corrections() -> dict[str, tuple[NameSpan, ...]]:
+    """Hand-checked fixes to stdnum's data (data/division_corrections.csv), by code."""
+    return {r["code"]: _parse_spans(r["names"]) for r in _data_rows("division_corrections.csv")}
+
+
 @lru_cache(maxsize=1)
 def load_index() -> DivisionIndex:
-    """The division index, built once per process (~3,700 codes, a few ms)."""
-    return DivisionIndex(_stdnum_rows())
+    """The division index (~6,500 codes with their history), built once per process."""
+    fixes = _corrections()
+    return DivisionIndex((code, fixes.get(code, spans)) for code, spans in _stdnum_rows())
 
 
 # ---------------------------------------------------------------------------

@@ -17,9 +17,7 @@ from loaders.model import Block
 
 # Tags that only change how text looks: removed without a trace, so that
 # "合<b>计</b>" stays "合计".
-_INLINE_TAGS = (
-    "a|abbr|b|big|code|em|font|i|ins|del|mark|s|small|span|strike|strong|sub|sup|tt|u"
-)
+_INLINE_TAGS = "a|abbr|b|big|code|em|font|i|ins|del|mark|s|small|span|strike|strong|sub|sup|tt|u"
 # Tags that separate text (line breaks, blocks, table structure): replaced by
 # a space so the words on either side do not run together.
 _BREAK_TAGS = (
@@ -31,7 +29,11 @@ _INLINE_TAG_RE = re.compile(rf"</?(?:{_INLINE_TAGS})\b[^<>]*>", re.IGNORECASE)
 _BREAK_TAG_RE = re.compile(rf"</?(?:{_BREAK_TAGS})\b[^<>]*>", re.IGNORECASE)
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 # Characters with no width that PDF tools sprinkle into text.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+# Anything clean_cell could change: markup, entities, markdown emphasis,
+# invisible characters, whitespace runs or whitespace other than a space.
+_NEEDS_CLEANING = re.compile(r"[<&*\u200b\u200c\u200d\u2060\ufeff\u00ad]|\s\s|[^\S ]")
 
 _MD_HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})(?:\s+|$)")
 _MD_BULLET_RE = re.compile(r"^\s*[-*+•]\s+")
@@ -43,7 +45,8 @@ _TITLE_RE = re.compile(
     rf"^(?:第[{_CN_NUM}0-9]+(?:部分|章|节)"  # 第一部分 …
     rf"|[{_CN_NUM}]+\s*[、.．]"  # 一、…
     rf"|[（(]\s*[{_CN_NUM}]+\s*[)）]"  # （一）…
-    rf"|[^\s，。；]{{0,8}}表\s*[0-9{_CN_NUM}]+(?:\s*[-—－]\s*[0-9]+)?\s*[:：]?\s*$"  # 表 1, 单位公开表 3-1
+    # 表 1, 表一：, 单位公开表 3-1 (the whole line)
+    rf"|[^\s，。；]{{0,8}}表\s*[0-9{_CN_NUM}]+(?:\s*[-—－]\s*[0-9]+)?\s*[:：]?\s*$"
     r")"
 )
 _SENTENCE_END = frozenset("。；;，,！!？?")
@@ -67,8 +70,8 @@ def collapse_ws(text: str) -> str:
     NFKC would map those characters to a plain space too; doing only that
     keeps the rest of the text (full-width brackets, digits) as printed.
     """
-    if not text.isascii():
-        text = text.translate(_INVISIBLE)
+    if not text.isascii() and _INVISIBLE_RE.search(text):
+        text = _INVISIBLE_RE.sub("", text)
     return " ".join(text.split())
 
 
@@ -90,8 +93,11 @@ def clean_cell(text: str) -> str:
 def make_text(raw: str) -> tuple[str, str | None]:
     """(clean text, raw) where raw is kept only when cleaning changed more than
     surrounding whitespace — the model's contract for ``Cell.raw``."""
-    text = clean_cell(raw)
     stripped = raw.strip()
+    # Most cells are empty or plain; skip the cleaning passes for them.
+    if not stripped or _NEEDS_CLEANING.search(stripped) is None:
+        return stripped, None
+    text = clean_cell(stripped)
     return text, (stripped if text != stripped else None)
 
 
@@ -106,7 +112,7 @@ def char_width(ch: str) -> int:
 def display_width(text: str) -> int:
     if text.isascii():
         return len(text)
-    return sum(char_width(ch) for ch in text)
+    return sum(map(char_width, text))
 
 
 # ---------------------------------------------------------------------------
