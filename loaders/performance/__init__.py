@@ -1,0 +1,29 @@
+"""Performance tables: 项目支出绩效目标表, 项目支出绩效自评表, 整体绩效目标表.
+
+``extract_performance(blocks, meta)`` finds each table (``locate``), splits
+its rows into preamble, indicator header and body (``build``), lines every
+body row up with the header by content (``align``), and reads indicators
+with their levels carried down and wrapped rows joined (``body``). Header
+words live in ``vocabulary``; indicator level names come from the
+indicator-levels code list (``levels``); numbers are kept as printed
+(``values``).
+"""
+
+from __future__ import annotations
+
+from loaders.model import Block, DocumentMeta, LoadWarning, PerformanceTable
+from loaders.performance.build import read_region
+from loaders.performance.locate import find_regions
+
+__all__ = ["extract_performance"]
+
+
+def extract_performance(
+    blocks: list[Block], meta: DocumentMeta | None
+) -> tuple[list[PerformanceTable], list[LoadWarning]]:
+    warnings: list[LoadWarning] = []
+    tables: list[PerformanceTable] = []
+    report_unit = meta.unit_name if meta is not None else None
+    for region in find_regions(blocks):
+        tables.extend(read_region(region, report_unit, warnings))
+    return tables, warnings
