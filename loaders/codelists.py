@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -39,6 +39,10 @@ class Concept:
     pref_zh: str | None = None
     pref_en: str | None = None
     alt: list[str] = field(default_factory=list)  # alt + hidden labels (any language)
+    # The skos:hiddenLabel subset of ``alt``: wording that names this concept
+    # only in context (e.g. "单位资金" under 非财政拨款结转), so a matcher
+    # prefers a concept that carries the words as pref/alt label.
+    hidden: list[str] = field(default_factory=list)
     broader: list[str] = field(default_factory=list)  # keys of broader concepts
     valid_from: int | None = None
     valid_to: int | None = None
@@ -54,11 +58,19 @@ class CodeList:
     _by_label: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for key, c in self.concepts.items():
-            for lab in c.labels():
-                keys = self._by_label.setdefault(label_key(lab), [])
-                if key not in keys:
-                    keys.append(key)
+        # Deterministic order: concepts whose prefLabel matches come before those
+        # whose alt/hidden label does ("满意度指标" is the level-1 prefLabel and a
+        # level-2 altLabel); within each group, by key.
+        ordered = sorted(self.concepts.items())
+        for labels_of in (
+            lambda c: [x for x in (c.pref_zh, c.pref_en) if x],
+            lambda c: c.alt,
+        ):
+            for key, c in ordered:
+                for lab in labels_of(c):
+                    keys = self._by_label.setdefault(label_key(lab), [])
+                    if key not in keys:
+                        keys.append(key)
 
     def by_label(self, text: str) -> list[str]:
         """Keys whose pref/alt/hidden label equals ``text`` after normalising."""
@@ -85,7 +97,7 @@ def codes_dir() -> Path:
     return resource_dir("ontology") / "codes"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_all() -> dict[str, CodeList]:
     """Every code list under ontology/codes, keyed by scheme (the IRI path segment)."""
     store = ox.Store()
@@ -118,6 +130,8 @@ def load_all() -> dict[str, CodeList]:
                 concept.pref_zh = o.value
         elif pred in (SKOS + "altLabel", SKOS + "hiddenLabel"):
             concept.alt.append(o.value)
+            if pred == SKOS + "hiddenLabel":
+                concept.hidden.append(o.value)
         elif pred == SKOS + "broader":
             concept.broader.append(o.value.rsplit("/", 1)[-1])
         elif pred == FKG_DEF + "validFrom":
