@@ -89,7 +89,8 @@ class Fact:
     line_item: str | None = None
     is_total: bool = False
     side: str = ""
-    project: str | None = None  # project name for project-table rows
+    project: str | None = None  # project name for project-table rows (canonical, see pipeline)
+    project_as_printed: str | None = None  # the name as the row prints it, when it differs
     unit_code: str | None = None  # 316002-style unit code column when present
 
 
@@ -206,6 +207,7 @@ class PerformanceTable:
     funding: list[FundingLine] = field(default_factory=list)
     stated_total_score: Decimal | None = None
     stated_total_weight: Decimal | None = None
+    project_as_printed: str | None = None  # when the canonical project name differs
 
 
 @dataclass

@@ -19,7 +19,7 @@ from loaders.model import LoadWarning, Report
 from loaders.narrative import extract_claims
 from loaders.performance import extract_performance
 from loaders.profile import extract_profile
-from loaders.projects import extract_projects
+from loaders.projects import extract_projects, unify_project_names
 from loaders.rdf import report_graph
 from loaders.readers import decode_report, read_blocks
 from loaders.tables import extract_tables
@@ -57,6 +57,7 @@ def load_text(text: str, source_path: str, sha256: str) -> Report:
     report.projects = extract_projects(blocks)
     report.performance, warnings = extract_performance(blocks, meta)
     report.warnings.extend(warnings)
+    unify_project_names(report)
     return report
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from loaders.model import Block, Project
+from loaders.model import Block, Project, Report
 from loaders.performance.text import despace, ends_sentence, name_key, text_lines
 from loaders.performance.values import to_decimal
 
@@ -118,3 +118,37 @@ def match_project_name(name: str, candidates: list[str]) -> str | None:
     if len(scored) > 1 and scored[1][0] == scored[0][0]:
         return None
     return scored[0][1]
+
+
+def unify_project_names(report: Report) -> None:
+    """Give one project one name across the narrative, the table rows and the
+    performance tables, so the builder mints one IRI for it.
+
+    The narrative's 项目名称 entries are canonical; a table row or performance
+    table whose name matches one of them (``match_project_name``) takes that
+    name and keeps its own wording in ``project_as_printed``. Unmatched names
+    become canonical themselves, so two performance tables can still meet a
+    table row when the narrative lists no projects.
+    """
+    canonical = [p.name for p in report.projects]
+
+    def canon(name: str) -> str:
+        if name in canonical:
+            return name
+        match = match_project_name(name, canonical)
+        if match is None:
+            canonical.append(name)
+            return name
+        return match
+
+    for table in report.tables:
+        for fact in table.facts:
+            if fact.project:
+                name = canon(fact.project)
+                if name != fact.project:
+                    fact.project_as_printed, fact.project = fact.project, name
+    for ptable in report.performance:
+        if ptable.project:
+            name = canon(ptable.project)
+            if name != ptable.project:
+                ptable.project_as_printed, ptable.project = ptable.project, name

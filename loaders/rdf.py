@@ -237,6 +237,8 @@ def _fact(g: TripleSink, report: Report, doc: URIRef, t: URIRef, table: Table, f
         g.add((v.project_iri(doc, fact.project), RDF.type, FKG.Project))
         g.add((v.project_iri(doc, fact.project), RDFS.label, Literal(fact.project)))
         g.add((v.project_iri(doc, fact.project), FKG.document, doc))
+    if fact.project_as_printed:
+        g.add((f, FKG.projectNameAsPrinted, Literal(fact.project_as_printed)))
     if fact.unit_code:
         g.add((f, FKG.unitCode, Literal(fact.unit_code)))
 
@@ -298,6 +300,8 @@ def _performance(g: TripleSink, report: Report, doc: URIRef, pt: PerformanceTabl
         g.add((t, FKG.evaluatedUnit, v.unit_iri(report.unit_name)))
     if pt.unit_name:
         g.add((t, FKG.unitNameAsPrinted, Literal(pt.unit_name)))
+    if pt.project_as_printed:
+        g.add((t, FKG.projectNameAsPrinted, Literal(pt.project_as_printed)))
     if pt.budget is not None:
         g.add((t, FKG.budgetAmount, dec(pt.budget)))
     if pt.stated_total_score is not None:

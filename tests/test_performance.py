@@ -382,9 +382,11 @@ def test_unit_mismatch_rows_are_kept_and_marked():
     assert indicator("003", 440).unit_name == "奇台县社会保险事务中心"
     own = indicator("003", 477)
     assert (own.unit_mismatch, own.unit_name) == (False, None)
-    # 004's tables name 奇台县社会保险中心, the report is 奇台县社会保险管理局:
-    # not the same name, so marked (the rule does not guess that they are one body).
-    assert all(i.unit_mismatch for t in tables("004") for i in t.indicators)
+    # 004's tables name 奇台县社会保险中心 while the report is titled 奇台县社会保险管理局;
+    # its own prose uses the same name (line 49 "奇台县社会保险中心负责…", line 442
+    # 项目承担单位), so it is another name of the report's unit, not a foreign row.
+    assert not any(i.unit_mismatch for t in tables("004") for i in t.indicators)
+    assert {t.unit_name for t in tables("004")} == {"奇台县社会保险中心"}
     assert not any(
         i.unit_mismatch for sid in ("000", "001", "002") for t in tables(sid) for i in t.indicators
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 from loaders.model import Block, DocumentMeta, LoadWarning, PerformanceTable
 from loaders.performance.build import read_region
 from loaders.performance.locate import find_regions
+from loaders.performance.text import name_key
 
 __all__ = ["extract_performance"]
 
@@ -24,6 +25,8 @@ def extract_performance(
     warnings: list[LoadWarning] = []
     tables: list[PerformanceTable] = []
     report_unit = meta.unit_name if meta is not None else None
+    # Names the prose itself uses count as the report's own unit (see build.py).
+    narrative_key = "".join(name_key(b.text) for b in blocks if b.kind != "table")
     for region in find_regions(blocks):
-        tables.extend(read_region(region, report_unit, warnings))
+        tables.extend(read_region(region, report_unit, warnings, narrative_key))
     return tables, warnings

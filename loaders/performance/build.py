@@ -29,7 +29,7 @@ from loaders.performance.align import align_row
 from loaders.performance.body import IndicatorReader
 from loaders.performance.locate import Region
 from loaders.performance.preamble import Preamble, is_key_row, read_preamble
-from loaders.performance.text import despace
+from loaders.performance.text import despace, name_key
 from loaders.performance.units import same_unit
 from loaders.performance.values import parse_number
 from loaders.performance.vocabulary import LEVEL_ROLES, TOTAL_WORDS, header_key, header_role
@@ -64,7 +64,10 @@ def segments(rows: list[Row]) -> Iterator[Segment]:
 
 
 def read_region(
-    region: Region, report_unit: str | None, warnings: list[LoadWarning]
+    region: Region,
+    report_unit: str | None,
+    warnings: list[LoadWarning],
+    narrative_key: str = "",
 ) -> list[PerformanceTable]:
     tables: list[PerformanceTable] = []
     for k, (preamble, header, body) in enumerate(segments(region.rows)):
@@ -76,10 +79,23 @@ def read_region(
                         region.line)
         )
     for table in tables:
-        if table.unit_name and report_unit and not same_unit(table.unit_name, report_unit):
+        if (
+            table.unit_name
+            and report_unit
+            and not same_unit(table.unit_name, report_unit)
+            and not _named_in_narrative(table.unit_name, narrative_key)
+        ):
             for ind in table.indicators:
                 ind.unit_name, ind.unit_mismatch = table.unit_name, True
     return tables
+
+
+def _named_in_narrative(unit_name: str, narrative_key: str) -> bool:
+    """The report's own prose uses this name (its 概况 or 项目承担单位 lines say
+    "奇台县社会保险中心负责…" in a report titled 奇台县社会保险管理局): then it is
+    another name of the report's unit, not a foreign unit's row."""
+    key = name_key(unit_name)
+    return len(key) >= 4 and key in narrative_key
 
 
 def _read_segment(
