@@ -1,0 +1,382 @@
+"""Named SPARQL queries (queries/*.rq): headers, typed parameters, running, output formats.
+
+A named query starts with a comment header::
+
+    # title: Totals by function class
+    # question: How much does each unit spend per 类 in each year?
+    # param code: code — a function/economic notation, e.g. 2080109 (default: 208)
+
+Parameters are bound as RDF terms, never pasted into the text: each value is
+parsed into a typed pyoxigraph term (which validates IRIs and escapes
+literals) and the terms go into one ``VALUES`` block inserted at the start of
+the query's WHERE group. The rest of the query text is sent unchanged, so a
+value like ``"} UNION { ?s ?p ?o`` stays one literal. A parameter that is not
+given (and has no default) is simply unbound: the queries are written so an
+unbound parameter means "all".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, URIRef
+
+from fiscal_kg.store import XSD_STRING, QueryResult, RDFTerm, Store
+from loaders.resources import resource_dir
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PARAM_TYPES = ("iri", "string", "integer", "decimal", "code", "year")
+
+_HEADER = re.compile(r"#\s*(title|question)\s*:\s*(.*)")
+_PARAM = re.compile(r"#\s*param\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([a-z]+)\s*(?:—|--|-|:)?\s*(.*)")
+_DEFAULT = re.compile(r"\(default:\s*([^)]*)\)\s*$")
+_REQUIRED = re.compile(r"\(required\)\s*$")
+_CODE = re.compile(r"^[0-9]{1,12}$")
+
+
+class QueryError(ValueError):
+    """A bad query name, parameter name or parameter value (message is for the user)."""
+
+
+@dataclass
+class Param:
+    name: str
+    type: str
+    meaning: str = ""
+    default: str | None = None
+    required: bool = False  # "(required)" at the end of the meaning
+
+
+@dataclass
+class NamedQuery:
+    name: str
+    path: Path | None
+    text: str
+    title: str = ""
+    question: str = ""
+    params: list[Param] = field(default_factory=list)
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+def parse_query(text: str, name: str = "query", path: Path | None = None) -> NamedQuery:
+    """Read the comment header (title, question, params) of a query text."""
+    query = NamedQuery(name=name, path=path, text=text)
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if not line.startswith("#"):
+            break  # the header ends at the first line of SPARQL
+        if m := _PARAM.match(line):
+            pname, ptype, meaning = m.groups()
+            if ptype not in PARAM_TYPES:
+                raise QueryError(f"{name}: parameter {pname} has unknown type {ptype!r}")
+            default = None
+            if d := _DEFAULT.search(meaning):
+                default = d.group(1).strip().strip('"')
+            required = bool(_REQUIRED.search(meaning))
+            query.params.append(Param(pname, ptype, meaning.strip(), default, required))
+        elif m := _HEADER.match(line):
+            setattr(query, m.group(1), m.group(2).strip())
+    return query
+
+
+def queries_dir() -> Path:
+    return resource_dir("queries")
+
+
+def named_queries(directory: Path | None = None) -> dict[str, NamedQuery]:
+    """Every queries/*.rq by name (file name without .rq), sorted."""
+    directory = directory or queries_dir()
+    out = {}
+    for path in sorted(directory.glob("*.rq")):
+        out[path.stem] = parse_query(path.read_text(encoding="utf-8"), path.stem, path)
+    return out
+
+
+def resolve(name_or_file: str) -> NamedQuery:
+    """A named query, or any .rq file (its header is read when it has one)."""
+    path = Path(name_or_file)
+    if path.suffix == ".rq" and path.is_file():
+        return parse_query(path.read_text(encoding="utf-8"), path.stem, path)
+    queries = named_queries()
+    if name_or_file in queries:
+        return queries[name_or_file]
+    raise QueryError(
+        f"no named query {name_or_file!r} and no such .rq file; `fiscal-kg query --list` shows them"
+    )
+
+
+# ---------------------------------------------------------------------------
+# Parameter binding
+# ---------------------------------------------------------------------------
+
+
+def parameter_term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
+    """The RDF term for one parameter value, checked against the parameter's type."""
+    kind = param.type
+    try:
+        if kind == "iri":
+            return ox.NamedNode(value.strip().removeprefix("<").removesuffix(">"))
+        if kind == "string":
+            return ox.Literal(value)
+        if kind == "code":
+            if not _CODE.match(value.strip()):
+                raise ValueError("a classification code is digits only, e.g. 2080109")
+            return ox.Literal(value.strip())
+        if kind in ("integer", "year"):
+            number = int(value.strip())
+            if kind == "year" and not 1900 <= number <= 2999:
+                raise ValueError("a year has four digits")
+            return ox.Literal(str(number), datatype=ox.NamedNode(XSD + "integer"))
+        if kind == "decimal":
+            dec = Decimal(value.strip())
+            if not dec.is_finite():
+                raise ValueError("not a finite number")
+            return ox.Literal(format(dec, "f"), datatype=ox.NamedNode(XSD + "decimal"))
+    except (ValueError, InvalidOperation) as exc:
+        raise QueryError(f"parameter {param.name} ({kind}): bad value {value!r}: {exc}") from exc
+    raise QueryError(f"parameter {param.name}: unknown type {kind!r}")
+
+
+def bind(query: NamedQuery, values: dict[str, str]) -> str:
+    """The query text with the given (and default) parameter values in a VALUES block."""
+    unknown = [k for k in values if query.param(k) is None]
+    if unknown:
+        known = ", ".join(p.name for p in query.params) or "none"
+        raise QueryError(f"{query.name}: unknown parameter(s) {', '.join(unknown)}; known: {known}")
+    terms: dict[str, ox.NamedNode | ox.Literal] = {}
+    for param in query.params:
+        value = values.get(param.name, param.default)
+        if value is None and param.required:
+            raise QueryError(f"{query.name}: parameter {param.name} ({param.type}) is required")
+        if value is not None:
+            terms[param.name] = parameter_term(param, value)
+    return inject_values(query.text, terms)
+
+
+def inject_values(text: str, terms: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """Insert ``VALUES (?a ?b) { (t1 t2) }`` right after the opening brace of the WHERE group."""
+    if not terms:
+        return text
+    names = " ".join(f"?{name}" for name in terms)
+    row = " ".join(str(term) for term in terms.values())  # N-Triples syntax: escaped
+    block = f" VALUES ({names}) {{ ({row}) }}\n"
+    at = where_brace(text) + 1
+    return text[:at] + block + text[at:]
+
+
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_WHERE = re.compile(r"where\b", re.IGNORECASE)
+
+
+def where_brace(text: str) -> int:
+    """Offset of the ``{`` opening the outer WHERE group, skipping comments, strings and IRIs."""
+    i, n = 0, len(text)
+    seen_where = False
+    first_brace = -1
+    while i < n:
+        ch = text[i]
+        if ch == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif ch == "<" and (m := _IRIREF.match(text, i)):
+            i = m.end()
+        elif ch in "\"'":
+            i = _skip_string(text, i)
+        elif ch == "{":
+            if seen_where:
+                return i
+            if first_brace < 0:
+                first_brace = i
+            i += 1
+        elif ch in "wW" and _WHERE.match(text, i) and (i == 0 or not _word_char(text[i - 1])):
+            seen_where = True
+            i += 5
+        elif ch.isalnum() or ch in "_?$:":
+            i = _skip_word(text, i)
+        else:
+            i += 1
+    if first_brace >= 0 and not seen_where:
+        return first_brace  # "SELECT * { ... }" without the optional WHERE keyword
+    raise QueryError("cannot find the WHERE clause to bind parameters into")
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "_?$:-"
+
+
+def _skip_word(text: str, i: int) -> int:
+    while i < len(text) and _word_char(text[i]):
+        i += 1
+    return i
+
+
+def _skip_string(text: str, i: int) -> int:
+    quote = text[i]
+    if text.startswith(quote * 3, i):
+        end = text.find(quote * 3, i + 3)
+        while end > 0 and text[end - 1] == "\\" and not _even_backslashes(text, end):
+            end = text.find(quote * 3, end + 1)
+        return len(text) if end < 0 else end + 3
+    j = i + 1
+    while j < len(text):
+        if text[j] == "\\":
+            j += 2
+        elif text[j] == quote or text[j] == "\n":
+            return j + 1
+        else:
+            j += 1
+    return j
+
+
+def _even_backslashes(text: str, end: int) -> bool:
+    count, k = 0, end - 1
+    while k >= 0 and text[k] == "\\":
+        count, k = count + 1, k - 1
+    return count % 2 == 0
+
+
+def run(store: Store, query: NamedQuery | str, values: dict[str, str] | None = None) -> QueryResult:
+    """Bind parameters and run a named query (or a query text) on a store."""
+    if isinstance(query, str):
+        query = parse_query(query)
+    return store.query(bind(query, values or {}))
+
+
+# ---------------------------------------------------------------------------
+# Output formats
+# ---------------------------------------------------------------------------
+
+COMPACT_PREFIXES = {
+    "https://w3id.org/fiscal-kg/def#": "fkg:",
+    "https://w3id.org/fiscal-kg/code/": "code:",
+    "https://w3id.org/fiscal-kg/id/": "id:",
+    "https://w3id.org/fiscal-kg/graph/": "graph:",
+    "http://www.wikidata.org/entity/": "wd:",
+}
+
+
+def term_json(term: RDFTerm) -> dict[str, str]:
+    """SPARQL 1.1 Query Results JSON for one term."""
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype is not None and str(term.datatype) != XSD_STRING:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def to_json(result: QueryResult) -> dict:
+    if result.boolean is not None:
+        return {"head": {}, "boolean": result.boolean}
+    bindings = [
+        {v: term_json(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+        for row in result.rows
+    ]
+    return {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+
+
+def format_json(result: QueryResult) -> str:
+    return json.dumps(to_json(result), ensure_ascii=False, indent=1)
+
+
+def format_csv(result: QueryResult) -> str:
+    """SPARQL 1.1 CSV results: header of variable names, plain values, CRLF line ends."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    if result.boolean is not None:
+        writer.writerow(["boolean"])
+        writer.writerow(["true" if result.boolean else "false"])
+        return out.getvalue()
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow(["" if t is None else str(t) for t in row])
+    return out.getvalue()
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of ``text``: CJK wide/fullwidth characters take two, combining none."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def _cell(term: RDFTerm | None) -> str:
+    if term is None:
+        return ""
+    text = str(term)
+    if isinstance(term, URIRef):
+        for ns, prefix in COMPACT_PREFIXES.items():
+            if text.startswith(ns):
+                return prefix + text[len(ns) :]
+    return " ".join(text.split())  # one line per row
+
+
+def format_table(result: QueryResult, max_width: int = 60) -> str:
+    """An aligned text table (CJK aware); long cells are cut with an ellipsis."""
+    if result.boolean is not None:
+        return "true\n" if result.boolean else "false\n"
+    rows = [[_clip(_cell(t), max_width) for t in row] for row in result.rows]
+    header = list(result.variables)
+    widths = [display_width(h) for h in header]
+    for row in rows:
+        widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
+    numeric = [
+        all(_is_number(r[i]) for r in rows if r[i]) and any(r[i] for r in rows)
+        for i in range(len(header))
+    ]
+    lines = [_line(header, widths, [False] * len(header))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines.extend(_line(row, widths, numeric) for row in rows)
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _clip(text: str, limit: int) -> str:
+    if display_width(text) <= limit:
+        return text
+    out, width = [], 0
+    for ch in text:
+        w = display_width(ch)
+        if width + w > limit - 1:
+            break
+        out.append(ch)
+        width += w
+    return "".join(out) + "…"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except InvalidOperation:
+        return False
+    return True
+
+
+def _line(cells: list[str], widths: list[int], right: list[bool]) -> str:
+    parts = []
+    for cell, width, align_right in zip(cells, widths, right, strict=True):
+        pad = " " * (width - display_width(cell))
+        parts.append(pad + cell if align_right else cell + pad)
+    return "  ".join(parts)
+
+
+FORMATTERS = {"table": format_table, "csv": format_csv, "json": format_json}

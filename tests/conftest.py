@@ -1,0 +1,102 @@
+"""Shared fixtures: the five sample reports, and one store loaded with them."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "reports"
+
+
+@pytest.fixture(scope="session")
+def sample_paths() -> list[Path]:
+    paths = sorted(SAMPLES.glob("*.txt"))
+    assert len(paths) == 5
+    return paths
+
+
+@pytest.fixture(scope="session")
+def sample_store_dir(tmp_path_factory: pytest.TempPathFactory, sample_paths: list[Path]) -> Path:
+    """A store directory with the five samples loaded, validated and linked (then closed)."""
+    from fiscal_kg.cli import load_paths, run_linking, run_validation
+    from fiscal_kg.store import OxigraphStore
+
+    path = tmp_path_factory.mktemp("samples") / "store"
+    # Built in memory and written to disk in one go: validation runs ~20x faster on an
+    # in-memory store (the CLI tests cover loading into an on-disk store).
+    memory = OxigraphStore()
+    summary = load_paths(memory, sample_paths, quiet=True)
+    assert not summary.failed, [p.error for p in summary.failed]
+    run_validation(memory)
+    run_linking(memory, None)
+    with OxigraphStore(path) as store:
+        store.raw.extend(memory.raw)
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_store(sample_store_dir: Path):
+    """The sample store, open read-only so other tests may open the directory too."""
+    from fiscal_kg.store import OxigraphStore
+
+    store = OxigraphStore(sample_store_dir, read_only=True)
+    yield store
+    store.close()
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_sparql(base: str, proc: subprocess.Popen) -> None:
+    """Poll ``base``/query with ASK {} until it answers (bounded: about 30 s)."""
+    import requests
+
+    for _ in range(300):
+        assert proc.poll() is None, "the SPARQL server exited early"
+        try:
+            if requests.get(f"{base}/query", params={"query": "ASK {}"}, timeout=2).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"no SPARQL server answered at {base}")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server we started, by its PID (SIGTERM, then SIGKILL)."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=20)
+
+
+@contextmanager
+def oxigraph_server(*args: str) -> Iterator[str]:
+    """Run ``oxigraph ARGS --bind 127.0.0.1:PORT``; yields the base URL, stops it after."""
+    from fiscal_kg.server import oxigraph_binary
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [oxigraph_binary(), *args, "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_sparql(base, proc)
+        yield base
+    finally:
+        stop(proc)
