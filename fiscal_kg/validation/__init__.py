@@ -1,0 +1,132 @@
+"""Validation: the SHACL shapes in shapes/ run set-based on the Oxigraph store.
+
+Public API (the CLI and other modules use only these):
+
+- ``validate(store, documents=None) -> list[Finding]`` — run every shape on the store (or on the
+  given report graphs), write the sh:ValidationReport into ``VALIDATION_GRAPH`` (replacing the
+  previous one) and return the findings.
+- ``validate_store(store) -> ValidationRun`` — the same with counts (``by_severity()``).
+- ``validate_files(paths) -> ValidationRun`` — load report files into a temporary in-memory
+  store first.
+- ``main(argv)`` / ``run_cli(args)`` — ``fiscal-kg validate [--format text|json|ttl] [FILE…]``;
+  exit code 1 when any Violation is found.
+
+pyshacl over the same shapes and data is the reference (``reference.py``); the equivalence test
+shows both report the same findings.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from fiscal_kg.validation.fastpath import BATCH, Runner, report_units, run_batched
+from fiscal_kg.validation.findings import Finding, ValidationRun, report_graph
+from fiscal_kg.validation.ruledata import RULES_GRAPH, codes_graph, rule_data
+from fiscal_kg.validation.shapes import load_shapes
+from loaders.vocab import CODES_GRAPH, ONTOLOGY_GRAPH, VALIDATION_GRAPH
+
+__all__ = [
+    "Finding", "ValidationRun", "main", "run_cli", "validate", "validate_files", "validate_store",
+]
+
+
+def _raw(store: object) -> ox.Store:
+    return getattr(store, "raw", store)  # type: ignore[return-value]
+
+
+def _quads(graph: object, name: ox.NamedNode) -> list[ox.Quad]:
+    from fiscal_kg.store import graph_quads  # local: the store module is the converter
+
+    return list(graph_quads(graph, name))  # type: ignore[arg-type]
+
+
+def _replace_graph(raw: ox.Store, name: ox.NamedNode, quads: list[ox.Quad]) -> None:
+    raw.update(f"DROP SILENT GRAPH {name}")
+    raw.extend(quads)
+
+
+def prepare(store: object) -> None:
+    """Make sure the code lists and the rule data are in the store (the shapes read both)."""
+    raw = _raw(store)
+    codes = ox.NamedNode(str(CODES_GRAPH))
+    if not raw.contains_named_graph(codes):
+        if hasattr(store, "ensure_reference_data"):
+            store.ensure_reference_data()  # type: ignore[attr-defined]
+        else:
+            _replace_graph(raw, codes, _quads(codes_graph(), codes))
+    rules = ox.NamedNode(str(RULES_GRAPH))
+    data = _quads(rule_data(), rules)
+    current = sum(1 for _ in raw.quads_for_pattern(None, None, None, rules))
+    if current != len(data):
+        _replace_graph(raw, rules, data)
+
+
+def validate(store: object, documents: Iterable[str] | None = None, *,
+             rules: Iterable[str] | None = None, write_report: bool = True,
+             batch: int = BATCH) -> list[Finding]:
+    """Run the shapes; findings of the chosen documents (all when None)."""
+    raw = _raw(store)
+    prepare(store)
+    shapes = load_shapes()
+    known = sorted(report_units(raw))
+    chosen = known if documents is None else sorted({str(d) for d in documents} & set(known))
+    if len(known) <= batch and documents is None:
+        findings = Runner(raw, shapes).run(rules)  # a small store: one pass over all of it
+    else:
+        shared = [str(g) for g in (CODES_GRAPH, ONTOLOGY_GRAPH, RULES_GRAPH)]
+        findings = run_batched(raw, shapes, chosen, shared, batch, rules)
+    findings.sort(key=Finding.sort_key)
+    if write_report:
+        name = ox.NamedNode(str(VALIDATION_GRAPH))
+        _replace_graph(raw, name, _quads(report_graph(findings), name))
+    return findings
+
+
+def validate_store(store: object, documents: Iterable[str] | None = None) -> ValidationRun:
+    start = time.perf_counter()
+    findings = validate(store, documents)
+    docs = sorted({f.document for f in findings if f.document})
+    return ValidationRun(findings, docs, time.perf_counter() - start)
+
+
+def load_into(store: object, paths: Iterable[str | Path]) -> list[str]:
+    """Load report files into ``store`` (one named graph each); returns the document IRIs."""
+    from loaders import vocab
+    from loaders.pipeline import load_report
+    from loaders.rdf import report_graph as build
+
+    raw = _raw(store)
+    docs: list[str] = []
+    for path in paths:
+        report = load_report(path)
+        doc = vocab.document_iri(report.unit_name, report.fiscal_year, report.kind)
+        name = ox.NamedNode(str(doc))
+        _replace_graph(raw, name, _quads(build(report), name))
+        docs.append(str(doc))
+    return docs
+
+
+def validate_files(paths: Iterable[str | Path]) -> ValidationRun:
+    """Validate report files given directly, in a temporary in-memory store."""
+    from fiscal_kg.store import OxigraphStore
+
+    store = OxigraphStore()
+    start = time.perf_counter()
+    docs = load_into(store, paths)
+    findings = validate(store)
+    return ValidationRun(findings, docs, time.perf_counter() - start)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from fiscal_kg.validation.cli import main as cli_main
+
+    return cli_main(argv)
+
+
+def run_cli(args: list[str] | None = None) -> int:
+    """Entry point for ``fiscal-kg validate``: same as ``main``."""
+    return main(args)

@@ -1,0 +1,135 @@
+"""The bench runs end to end on a tiny corpus (no timing assertions: speed is the bench's job)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fiscal_kg import bench
+
+
+@pytest.fixture(scope="module")
+def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, dict]:
+    out = tmp_path_factory.mktemp("bench-results")
+    # pyshacl takes seconds per report: the smoke run leaves it out (its line says so).
+    code = bench.main(
+        ["--sizes", "3", "--runs", "1", "--pyshacl-size", "0", "--out", str(out), "--budget", "0"]
+    )
+    markdown = (out / "bench.md").read_text(encoding="utf-8")
+    payload = json.loads((out / "bench.json").read_text(encoding="utf-8"))
+    return code, markdown, payload
+
+
+def _table_rows(markdown: str, header_start: str) -> list[list[str]]:
+    lines = markdown.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header_start))
+    rows = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+    return rows
+
+
+def test_table_has_every_column_and_a_row_per_size(bench_run) -> None:
+    _, markdown, _ = bench_run
+    rows = _table_rows(markdown, "| reports |")
+    assert rows[0] == list(bench.COLUMNS)
+    data = rows[2:]
+    assert [r[0] for r in data] == ["3"]
+    assert all(len(r) == len(bench.COLUMNS) for r in data)
+    values = dict(zip(bench.COLUMNS, data[0], strict=True))
+    for column in ("load s", "reports/s", "load ms/report", "query ms (max)", "peak RSS MB"):
+        assert values[column] not in ("", "n/a"), column
+
+
+def test_every_report_loaded_and_queries_ran(bench_run) -> None:
+    _, _, payload = bench_run
+    (result,) = payload["results"]
+    assert result["size"] == 3 and result["runs"] == 1
+    assert result["failed_reports"] == []
+    assert result["triples"] > 0
+    assert len(result["load_s"]) == 1
+    assert result["query_ms"], "no named query was timed"
+    assert all(len(times) == 1 for times in result["query_ms"].values())
+    assert result["writer_rss_mb"] > 0 and result["worker_rss_mb"]
+
+
+def test_planted_error_check_ran(bench_run) -> None:
+    code, markdown, payload = bench_run
+    (result,) = payload["results"]
+    planted = result["planted"]
+    assert planted["ran"], planted["note"]
+    assert result["validate_s"]
+    status = "OK" if planted["ok"] else "MISMATCH"
+    assert f"3 reports, planted errors: {status}" in markdown
+    assert code == (0 if planted["ok"] else 1)
+
+
+def test_pyshacl_line_and_target() -> None:
+    r = bench.SizeResult(size=10, runs=1, load_s=[1.0], validate_s=[0.5], pyshacl_s=[100.0])
+    r.pyshacl = bench.compare(["k"], ["k"])
+    text = bench.render(bench.Bench({"nproc": "2"}, [r], {"workers": 2, "budget": 0}))
+    assert "pyshacl on the same 10 reports: 100,000 ms" in text
+    assert "×200 faster; same findings: OK" in text
+    by_name = {name: status for name, _, status in bench.targets([r], r)}
+    assert by_name["fast-path ≥ 100× pyshacl"] == "MET"
+    assert by_name["same findings as pyshacl"] == "MET"
+
+
+def test_targets_and_growth_rows() -> None:
+    small = bench.SizeResult(size=100, runs=1, load_s=[2.0], validate_s=[1.0], triples=10)
+    large = bench.SizeResult(size=1000, runs=1, load_s=[20.0], validate_s=[15.0], triples=100)
+    small.query_ms = {"q": [5.0]}
+    large.query_ms = {"q": [50.0]}
+    growth = bench.growth_values(small, large)
+    assert set(growth) == set(bench.COLUMNS)
+    assert growth["load s"] == "×10.0" and growth["query ms (max)"] == "×10.0"
+    by_name = {name: status for name, _, status in bench.targets([small, large], large)}
+    assert by_name["load ≤ ×12 time from 100 to 1000"] == "MET"
+    assert by_name["validate ≤ ×12 time from 100 to 1000"] == "MISSED"  # ×15
+    assert by_name["queries ≤ 100 ms each at 1000"] == "MET"
+    assert by_name["load ≥ 50 reports/s at 1000"] == "MET"
+    assert by_name["validate ≤ 50 ms/report at 1000"] == "MET"
+
+
+def test_projection_scales_with_the_observed_growth() -> None:
+    history = [{"size": 10, "phases": {"load": 1.0}}, {"size": 100, "phases": {"load": 20.0}}]
+    assert bench.project(history[:1], "load", 100) == pytest.approx(10.0)  # linear from one size
+    assert bench.project(history, "load", 1000) > 200.0  # grew faster than linear: so it goes on
+    assert bench.project(history, "validate", 1000) is None
+    r = bench.SizeResult(size=1000, runs=1, load_s=[50.0], projected={"validate": 120.0})
+    assert bench.row_values(r)["validate ms/report"] == "~120.0 (projected)"
+
+
+def test_compare_reports_the_difference() -> None:
+    check = bench.compare(["a", "b"], ["b", "c"])
+    assert check.status == "MISMATCH"
+    assert check.missing == ["a"] and check.unexpected == ["c"]
+    assert bench.compare(["a"], ["a"]).status == "OK"
+
+
+def test_bad_options_are_refused(tmp_path: Path) -> None:
+    assert bench.main(["--runs", "0", "--out", str(tmp_path)]) == 2
+    with pytest.raises(SystemExit):
+        bench.main(["--sizes", "ten"])
+
+
+def test_report_triples_are_the_report_graph(sample_paths: list[Path]) -> None:
+    """The load path's Graph-free build (loaders.rdf.report_triples) gives the same triples."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from loaders.pipeline import build_graph, load_report
+    from loaders.rdf import report_triples
+
+    for path in sample_paths:
+        report = load_report(path)
+        graph, triples = build_graph(report), report_triples(report)
+        assert len(triples) == len(set(triples)) == len(graph), path.name
+        rebuilt = Graph()
+        for triple in triples:
+            rebuilt.add(triple)
+        assert isomorphic(rebuilt, graph), path.name
