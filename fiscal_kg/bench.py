@@ -76,6 +76,7 @@ COLUMNS = (
 )
 
 DEFAULT_BUDGET_S = 480.0  # `make bench` must finish in 10 minutes on a fresh clone, setup included
+MIN_SHARE = 0.15  # of the time left, that a size's extra runs may take however small it is
 SETUP_RESERVE_S = 20.0  # per size: writing its corpus, starting its process and pool
 MAX_DIFF_LINES = 20  # of a MISMATCH, on the terminal (the JSON has all of it)
 
@@ -945,10 +946,12 @@ def _time_shares(left: float, sizes: Sequence[int]) -> tuple[float, float]:
     hard: what its first run may take: all that is left but a little for each
     larger size's corpus, so a slow size is measured, and the larger ones
     projected from it, rather than no size measured; share: its part of
-    ``left`` in proportion to its reports, the most its extra runs may take.
+    ``left`` in proportion to its reports (at least ``MIN_SHARE``: small sizes
+    are cheap, and their medians are what larger ones are projected from), the
+    most its extra runs may take.
     """
     hard = max(0.0, left - SETUP_RESERVE_S * (len(sizes) - 1))
-    share = left * sizes[0] / sum(sizes)
+    share = left * max(sizes[0] / sum(sizes), MIN_SHARE)
     return hard, min(hard, share)
 
 
@@ -1307,7 +1310,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.runs < 1 or args.workers < 1:
         print("fiscal-kg bench: --runs and --workers must be at least 1", file=sys.stderr)
         return 2
-    bench = run_bench(args)
+    try:
+        bench = run_bench(args)
+    except Unavailable as exc:  # a module it measures is missing: nothing to measure
+        print(f"fiscal-kg bench: {exc}", file=sys.stderr)
+        return 2
     text = render(bench)
     sys.stdout.write(text)
     out = Path(args.out)

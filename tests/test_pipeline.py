@@ -49,7 +49,8 @@ def test_truncated_report_loads_what_it_can(tmp_path: Path) -> None:
     types = [t.table_type for t in report.tables]
     assert types[:3] == ["income-expenditure-summary", "income", "expenditure"]
     summary = report.tables[0]
-    assert any(f.line_item == "income-total" and f.amount == Decimal("911.29") for f in summary.facts)
+    totals = {f.amount for f in summary.facts if f.line_item == "income-total"}
+    assert Decimal("911.29") in totals
     # The tables listed in the contents but cut off are named in warnings.
     assert any(w.code == "announced-table-missing" for w in report.warnings)
 

@@ -58,10 +58,11 @@ BATCH = 8  # reports per working store: Oxigraph's join order makes some queries
 def report_units(store: ox.Store) -> dict[str, str]:
     """document IRI → unit IRI, for every report in the store."""
     rows = store.query(
-        f"SELECT ?d ?u WHERE {{ ?d a <{FKG.FiscalDocument}> ; <{FKG.unit}> ?u }}",
+        f"SELECT ?d ?u WHERE {{ ?d a <{FKG.FiscalDocument}> OPTIONAL {{ ?d <{FKG.unit}> ?u }} }}",
         use_default_graph_as_union=True,
     )
-    return {r["d"].value: r["u"].value for r in rows}  # type: ignore[index]
+    # a report without a unit (STRUCT-DOC-REQUIRED) is still validated, as its own unit
+    return {r["d"].value: (r["u"] or r["d"]).value for r in rows}  # type: ignore[index]
 
 
 def run_batched(store: ox.Store, shapes: ShapeSet, documents: list[str], shared: list[str],
