@@ -217,7 +217,8 @@ def _fact(g: TripleSink, report: Report, doc: URIRef, t: URIRef, table: Table, f
     g.add((f, FKG.columnHeader, Literal(fact.column_header)))
     g.add((f, OBEU.budgetPhase, PHASE[report.kind]))
     if fact.column.startswith("econ:"):
-        g.add((f, FKG.column, v.code_iri("columns", "total")))
+        # One column per economic class: the class is the attribute, not a second "total".
+        g.add((f, FKG.column, v.code_iri("columns", "economic-class")))
         g.add((f, FKG.economicClassification, v.code_iri("economic", fact.column[5:])))
     else:
         g.add((f, FKG.column, v.code_iri("columns", fact.column)))
