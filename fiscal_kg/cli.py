@@ -45,12 +45,15 @@ class Parsed:
 
 def parse_one(path: str) -> Parsed:
     """Load one report and turn it into N-Triples (runs in a worker process)."""
-    from loaders.pipeline import ReportLoadError, build_graph, load_report
+    from loaders.pipeline import ReportLoadError, load_report
+    from loaders.rdf import report_triples
     from loaders.vocab import document_iri
 
     try:
         report = load_report(path)
-        graph = build_graph(report)
+        # The same triples as build_graph, without building an rdflib Graph: this path
+        # only serialises them (≈ 100 ms less CPU per report, see tests/test_bench.py).
+        graph = report_triples(report)
         text = ntriples(graph)
     except ReportLoadError as exc:
         return Parsed(path, error=str(exc))

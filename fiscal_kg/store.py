@@ -121,8 +121,9 @@ def graph_quads(graph: Graph, graph_name: ox.NamedNode) -> Iterator[ox.Quad]:
         yield ox.Quad(converted[0], converted[1], converted[2], graph_name)
 
 
-def ntriples(graph: Graph) -> str:
-    """N-Triples text of ``graph`` (cheap to send between processes or over HTTP).
+def ntriples(graph: Iterable[tuple[Node, Node, Node]]) -> str:
+    """N-Triples text of ``graph`` — an rdflib Graph or any iterable of triples
+    (cheap to send between processes or over HTTP).
 
     Each distinct term is serialised once (by pyoxigraph, which escapes
     correctly); a report has ~5x fewer distinct terms than term occurrences.
