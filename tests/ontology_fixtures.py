@@ -304,3 +304,17 @@ def codes_graph() -> Graph:
     for path in sorted(CODES_DIR.glob("*.ttl")):
         g.parse(path, format="turtle")
     return g
+
+
+# The W3C Data Cube integrity constraints as SHACL: read in place from shared/reference
+# (beside the checkout, as in CI), never copied into the repository.
+DATACUBE_SHAPES = REPO.parent / "shared" / "reference" / "datacube.shapes.ttl"
+
+
+def datacube_shapes() -> Graph:
+    return Graph().parse(DATACUBE_SHAPES, format="turtle")
+
+
+def cube_background() -> Graph:
+    """What every Data Cube check needs besides the data: the ontology (its DSDs) and the codes."""
+    return ontology_graph() + codes_graph()

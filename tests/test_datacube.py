@@ -8,22 +8,19 @@ ontology, the Data Cube structures and the code lists.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyshacl
 import pytest
-from ontology_fixtures import codes_graph, ontology_graph, report_graphs
+from ontology_fixtures import cube_background, datacube_shapes, report_graphs
 from rdflib import RDF, RDFS, Graph, Namespace, URIRef
 
 from loaders.vocab import FKG, QB
 
-SHAPES = Path(__file__).resolve().parents[2] / "shared/reference/datacube.shapes.ttl"
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
 @pytest.fixture(scope="module")
 def shapes() -> Graph:
-    return Graph().parse(SHAPES, format="turtle")
+    return datacube_shapes()
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +30,7 @@ def reports() -> Graph:
 
 @pytest.fixture(scope="module")
 def background() -> Graph:
-    return ontology_graph() + codes_graph()
+    return cube_background()
 
 
 def _failing_constraints(data: Graph, shapes: Graph) -> tuple[bool, set[str]]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pyshacl
 import pytest
-from ontology_fixtures import codes_graph, ontology_graph
+from ontology_fixtures import cube_background, datacube_shapes
 from rdflib import RDF, Graph, Namespace
 
 from fiscal_kg.validation.reference import OxigraphQueryGraph, checked_once
@@ -22,18 +22,17 @@ from loaders.pipeline import load_report
 from loaders.rdf import report_graph
 from loaders.vocab import QB
 
-SHAPES = Path(__file__).resolve().parents[2] / "shared/reference/datacube.shapes.ttl"
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
 @pytest.fixture(scope="module")
 def shapes() -> Graph:
-    return Graph().parse(SHAPES, format="turtle")
+    return datacube_shapes()
 
 
 @pytest.fixture(scope="module")
 def background() -> Graph:
-    return ontology_graph() + codes_graph()
+    return cube_background()
 
 
 def _has_zero_or_more(data: OxigraphQueryGraph):
