@@ -16,7 +16,14 @@ import requests
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
 
-from fiscal_kg.store import XSD_STRING, QueryResult, RDFTerm, ntriples, reference_files
+from fiscal_kg.store import (
+    XSD_STRING,
+    QueryResult,
+    RDFTerm,
+    StoreBase,
+    ntriples,
+    reference_files,
+)
 
 TIMEOUT_S = 300  # per HTTP request; a report or a named query takes far less
 
@@ -36,7 +43,7 @@ def term_from_json(binding: dict[str, str]) -> RDFTerm:
     return Literal(value)
 
 
-class RemoteStore:
+class RemoteStore(StoreBase):
     """Same interface as ``OxigraphStore`` over HTTP."""
 
     def __init__(
@@ -56,16 +63,7 @@ class RemoteStore:
     def close(self) -> None:
         self._http.close()
 
-    def __enter__(self) -> RemoteStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     # -- writing -------------------------------------------------------------
-
-    def put_report(self, graph_iri: str, graph: Graph) -> int:
-        return self.put_graph(graph_iri, graph)
 
     def put_graph(self, graph_iri: str, graph: Graph) -> int:
         self.put_ntriples(graph_iri, ntriples(graph))

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, Self
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -197,6 +197,26 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
+class StoreBase:
+    """What every store shares: a context manager, and a report written as one named graph."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def put_graph(self, graph_iri: str, graph: Graph) -> int:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def put_report(self, graph_iri: str, graph: Graph) -> int:
+        """Replace the named graph of one report atomically; returns its triple count."""
+        return self.put_graph(graph_iri, graph)
+
+
 def reference_files() -> dict[str, list[Path]]:
     """Turtle files of the ontology and the code lists, by the named graph they go to."""
     root = resource_dir("ontology")
@@ -211,7 +231,7 @@ def reference_files() -> dict[str, list[Path]]:
 # ---------------------------------------------------------------------------
 
 
-class OxigraphStore:
+class OxigraphStore(StoreBase):
     """A pyoxigraph store, on disk when ``path`` is given (else in memory, for tests)."""
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
@@ -246,17 +266,7 @@ class OxigraphStore:
             self._store.flush()  # memtables to disk files: the next opening replays no log
         self._store = None
 
-    def __enter__(self) -> OxigraphStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     # -- writing -------------------------------------------------------------
-
-    def put_report(self, graph_iri: str, graph: Graph) -> int:
-        """Replace the named graph of one report atomically; returns its triple count."""
-        return self.put_graph(graph_iri, graph)
 
     def put_graph(self, graph_iri: str, graph: Graph) -> int:
         name = ox.NamedNode(str(graph_iri))
