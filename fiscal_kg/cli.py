@@ -9,128 +9,22 @@ also work on a remote SPARQL 1.1 store (``--endpoint``, ``--update-endpoint``,
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
-from fiscal_kg.store import OxigraphStore, Store, default_store_path, ntriples, open_store
+from fiscal_kg.ingest import LoadSummary, Parsed, load_paths, parse_files, parse_one, report_files
+from fiscal_kg.store import OxigraphStore, Store, default_store_path, open_store
+
+__all__ = [
+    "LoadSummary", "Parsed", "build_parser", "load_paths", "main", "parse_files", "parse_one",
+    "report_files",
+]
 
 # ---------------------------------------------------------------------------
 # load
 # ---------------------------------------------------------------------------
-
-
-@dataclass
-class Parsed:
-    """What a worker sends back for one file: small and cheap to pickle."""
-
-    path: str
-    error: str | None = None
-    graph_iri: str = ""
-    ntriples: str = ""
-    summary: dict[str, object] = field(default_factory=dict)
-
-    def line(self) -> str:
-        s = self.summary
-        return (
-            f"{self.path}: {s['unit']} {s['year']} {s['kind']}: {s['tables']} tables, "
-            f"{s['facts']} facts, {s['claims']} claims, {s['indicators']} indicators, "
-            f"{s['warnings']} warnings"
-        )
-
-
-def parse_one(path: str) -> Parsed:
-    """Load one report and turn it into N-Triples (runs in a worker process)."""
-    from loaders.pipeline import ReportLoadError, load_report
-    from loaders.rdf import report_triples
-    from loaders.vocab import document_iri
-
-    try:
-        report = load_report(path)
-        # The same triples as build_graph, without building an rdflib Graph: this path
-        # only serialises them (≈ 100 ms less CPU per report, see tests/test_bench.py).
-        graph = report_triples(report)
-        text = ntriples(graph)
-    except ReportLoadError as exc:
-        return Parsed(path, error=str(exc))
-    except Exception as exc:  # a loader bug must cost one file, not the run
-        return Parsed(path, error=f"{path}: cannot load ({type(exc).__name__}: {exc})")
-    summary = {
-        "unit": report.unit_name,
-        "year": report.fiscal_year,
-        "kind": report.kind,
-        "tables": len(report.tables),
-        "facts": sum(len(t.facts) for t in report.tables),
-        "claims": len(report.claims),
-        "indicators": sum(len(p.indicators) for p in report.performance),
-        "warnings": len(report.warnings),
-        "triples": len(graph),
-    }
-    iri = str(document_iri(report.unit_name, report.fiscal_year, report.kind))
-    return Parsed(path, graph_iri=iri, ntriples=text, summary=summary)
-
-
-def report_files(paths: Sequence[str | Path]) -> list[Path]:
-    """Files as given, folders expanded to their *.txt files (sorted, recursively)."""
-    files: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            files.extend(sorted(x for x in p.rglob("*.txt") if x.is_file()))
-        else:
-            files.append(p)
-    return files
-
-
-def parse_files(files: Sequence[Path], workers: int | None = None) -> Iterator[Parsed]:
-    """Parse reports in file order; in a process pool when there are several files."""
-    workers = workers or min(2, os.cpu_count() or 1)
-    names = [str(f) for f in files]
-    if len(names) < 2 or workers < 2:
-        yield from map(parse_one, names)
-        return
-    import loaders.pipeline  # noqa: F401 - imported once here, inherited by forked workers
-
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(parse_one, names, chunksize=1)
-
-
-@dataclass
-class LoadSummary:
-    loaded: list[Parsed] = field(default_factory=list)
-    failed: list[Parsed] = field(default_factory=list)
-
-
-def load_paths(
-    store: Store, paths: Sequence[str | Path], *, workers: int | None = None, quiet: bool = False
-) -> LoadSummary:
-    """Parse ``paths`` (in parallel) and put each report into ``store`` (one writer)."""
-    from tqdm import tqdm
-
-    files = report_files(paths)
-    summary = LoadSummary()
-    store.ensure_reference_data()
-    bar = tqdm(total=len(files), unit="report", delay=1.0, disable=quiet or None, file=sys.stderr)
-    with bar:
-        for parsed in parse_files(files, workers):
-            bar.update()
-            if parsed.error is None:
-                try:
-                    store.put_ntriples(parsed.graph_iri, parsed.ntriples)
-                except (OSError, ValueError, RuntimeError) as exc:
-                    parsed.error = f"{parsed.path}: cannot store the report: {exc}"
-            parsed.ntriples = ""  # keep memory flat over thousands of files
-            if parsed.error is None:
-                summary.loaded.append(parsed)
-                if not quiet:
-                    bar.write(parsed.line())
-            else:
-                summary.failed.append(parsed)
-                bar.write(parsed.error, file=sys.stderr)
-    return summary
 
 
 def cmd_load(args: argparse.Namespace) -> int:

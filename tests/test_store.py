@@ -191,3 +191,63 @@ def test_default_store_dir_from_environment(monkeypatch, tmp_path: Path) -> None
     assert store_module.default_store_path() == tmp_path / "elsewhere"
     monkeypatch.delenv(store_module.STORE_ENV)
     assert store_module.default_store_path() == Path("fiscal-kg-store")
+
+
+# -- batches of reports (what `fiscal-kg load` writes) -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_nquads(sample_paths: list[Path]) -> list[tuple[str, str]]:
+    """(graph IRI, N-Quads) of each sample, as the loader's workers send them."""
+    from fiscal_kg.ingest import parse_one
+
+    parsed = [parse_one(str(p)) for p in sample_paths]
+    return [(p.graph_iri, p.nquads) for p in parsed]
+
+
+def test_a_batch_bulk_loads_the_same_graphs_as_one_transaction_each(
+    tmp_path: Path, sample_nquads: list[tuple[str, str]]
+) -> None:
+    with OxigraphStore(tmp_path / "bulk") as bulk, OxigraphStore(tmp_path / "one") as one:
+        assert bulk.put_reports(sample_nquads) == [None] * 5
+        for iri, text in sample_nquads:
+            one.put_nquads(iri, text)
+        for iri, _ in sample_nquads:
+            assert len(bulk.graph(iri)) > 3000
+            assert isomorphic(bulk.graph(iri), one.graph(iri))
+        assert bulk.graph_names() == one.graph_names()
+
+
+def test_a_bad_report_in_a_batch_costs_only_itself(
+    sample_nquads: list[tuple[str, str]]
+) -> None:
+    store = OxigraphStore()
+    store.ensure_reference_data()
+    before = store.triple_count()
+    bad_iri = "https://w3id.org/fiscal-kg/id/doc/broken"
+    bad = (bad_iri, f'<{bad_iri}> <{FKG}amount> "1.0 .\n')  # unterminated literal
+    errors = store.put_reports([sample_nquads[0], bad, sample_nquads[1]])
+    assert errors[0] is None and errors[2] is None
+    assert errors[1] is not None and "cannot store the report" in errors[1]
+    assert bad_iri not in store.graph_names()
+    loaded = sum(text.count("\n") for text in (sample_nquads[0][1], sample_nquads[1][1]))
+    assert store.triple_count() == before + loaded
+
+
+def test_a_batch_replaces_reports_already_stored_and_later_copies_win(
+    sample_nquads: list[tuple[str, str]]
+) -> None:
+    store = OxigraphStore()
+    iri, text = sample_nquads[0]
+    store.put_nquads(iri, text)
+    # the same report again (in the store already) and a later copy with one amount changed
+    amount = f"<{FKG}amount> \"911.29\"^^<http://www.w3.org/2001/XMLSchema#decimal>"
+    assert amount in text
+    changed = text.replace(amount, amount.replace("911.29", "912.29"), 1)
+    cell = next(line for line in text.splitlines() if amount in line).split(" ")[0][1:-1]
+    other_iri, other = sample_nquads[1]
+    assert store.put_reports([(iri, text), (other_iri, other), (iri, changed)]) == [None] * 3
+    amounts = {str(o) for s, p, o in store.graph(iri) if str(p) == FKG + "amount" and
+               str(s) == cell}
+    assert amounts == {"912.29"}
+    assert len(store.graph(iri)) == text.count("\n")

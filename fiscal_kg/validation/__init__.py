@@ -17,13 +17,14 @@ shows both report the same findings.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from fiscal_kg.validation.fastpath import BATCH, Runner, report_units, run_batched
+from fiscal_kg.validation.fastpath import BATCH, Runner, report_units, run_batched, run_parallel
 from fiscal_kg.validation.findings import Finding, ValidationRun, report_graph
 from fiscal_kg.validation.ruledata import RULES_GRAPH, codes_graph, rule_data
 from fiscal_kg.validation.shapes import load_shapes
@@ -65,20 +66,33 @@ def prepare(store: object) -> None:
         _replace_graph(raw, rules, data)
 
 
+def _disk_path(store: object) -> str | None:
+    """The directory of an embedded on-disk store open for writing (worker processes can then
+    open it read-only), else None."""
+    path = getattr(store, "path", None)
+    return None if path is None or getattr(store, "read_only", True) else str(path)
+
+
 def validate(store: object, documents: Iterable[str] | None = None, *,
              rules: Iterable[str] | None = None, write_report: bool = True,
-             batch: int = BATCH) -> list[Finding]:
-    """Run the shapes; findings of the chosen documents (all when None)."""
+             batch: int = BATCH, workers: int | None = None) -> list[Finding]:
+    """Run the shapes; findings of the chosen documents (all when None). An on-disk store with
+    more than a few batches is validated by ``workers`` processes (default: one per core, at
+    most 2)."""
     raw = _raw(store)
     prepare(store)
-    shapes = load_shapes()
     known = sorted(report_units(raw))
     chosen = known if documents is None else sorted({str(d) for d in documents} & set(known))
+    shared = [str(g) for g in (CODES_GRAPH, ONTOLOGY_GRAPH, RULES_GRAPH)]
+    workers = workers or min(2, os.cpu_count() or 1)
+    path = _disk_path(store)
     if len(known) <= batch and documents is None:
-        findings = Runner(raw, shapes).run(rules)  # a small store: one pass over all of it
+        findings = Runner(raw, load_shapes()).run(rules)  # a small store: one pass over all
+    elif path is not None and workers > 1 and len(chosen) > 2 * batch:
+        raw.flush()  # the workers' read-only view is what is on disk
+        findings = run_parallel(raw, path, chosen, shared, workers, batch, rules)
     else:
-        shared = [str(g) for g in (CODES_GRAPH, ONTOLOGY_GRAPH, RULES_GRAPH)]
-        findings = run_batched(raw, shapes, chosen, shared, batch, rules)
+        findings = run_batched(raw, load_shapes(), chosen, shared, batch, rules)
     findings.sort(key=Finding.sort_key)
     if write_report:
         name = ox.NamedNode(str(VALIDATION_GRAPH))

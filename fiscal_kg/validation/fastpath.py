@@ -65,29 +65,85 @@ def report_units(store: ox.Store) -> dict[str, str]:
     return {r["d"].value: (r["u"] or r["d"]).value for r in rows}  # type: ignore[index]
 
 
-def run_batched(store: ox.Store, shapes: ShapeSet, documents: list[str], shared: list[str],
-                batch: int = BATCH, rules: Iterable[str] | None = None) -> list[Finding]:
-    """Validate ``documents`` ``batch`` at a time, each batch in a fresh in-memory store holding
-    its reports, the other reports of the same units (for prior-year checks) and the ``shared``
-    graphs (code lists, ontology, rule data). Findings are those of the batch's own reports."""
+def plan_batches(store: ox.Store, documents: list[str], batch: int = BATCH
+                 ) -> list[tuple[list[str], list[str]]]:
+    """(own reports, graphs to copy) per batch: each batch also holds the other reports of its
+    units, for the prior-year checks."""
     units = report_units(store)
     by_unit: dict[str, list[str]] = {}
     for doc, unit in units.items():
         by_unit.setdefault(unit, []).append(doc)
-    shared_quads = [q for g in shared
-                    for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
-    out: list[Finding] = []
+    plan = []
     for start in range(0, len(documents), batch):
         own = documents[start:start + batch]
         graphs = set(own)
         for doc in own:
             graphs.update(by_unit.get(units.get(doc, ""), ()))
-        work = ox.Store()
-        work.extend(shared_quads)
-        for g in sorted(graphs):
-            work.extend(list(store.quads_for_pattern(None, None, None, ox.NamedNode(g))))
-        keep = set(own)
-        out.extend(f for f in Runner(work, shapes).run(rules) if f.document in keep)
+        plan.append((own, sorted(graphs)))
+    return plan
+
+
+def graph_quads(store: ox.Store, graphs: Iterable[str]) -> list[ox.Quad]:
+    return [q for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+
+
+def run_batch(store: ox.Store, shapes: ShapeSet, shared: list[ox.Quad], own: list[str],
+              graphs: list[str], rules: Iterable[str] | None = None) -> list[Finding]:
+    """Findings of the ``own`` reports, validated in a fresh in-memory store that holds
+    ``graphs`` and the ``shared`` quads (code lists, ontology, rule data)."""
+    work = ox.Store()
+    work.extend(shared)
+    work.extend(graph_quads(store, graphs))
+    keep = set(own)
+    return [f for f in Runner(work, shapes).run(rules) if f.document in keep]
+
+
+def run_batched(store: ox.Store, shapes: ShapeSet, documents: list[str], shared: list[str],
+                batch: int = BATCH, rules: Iterable[str] | None = None) -> list[Finding]:
+    """Validate ``documents`` ``batch`` at a time in this process (see ``run_batch``)."""
+    shared_quads = graph_quads(store, shared)
+    out: list[Finding] = []
+    for own, graphs in plan_batches(store, documents, batch):
+        out.extend(run_batch(store, shapes, shared_quads, own, graphs, rules))
+    return out
+
+
+# -- in worker processes: each opens the on-disk store read-only ------------------------------
+
+_WORKER: dict[str, object] = {}
+
+
+def _start_worker(path: str, shared: list[str]) -> None:
+    from fiscal_kg.validation.shapes import load_shapes
+
+    store = ox.Store.read_only(path)
+    _WORKER.update(store=store, shapes=load_shapes(), shared=graph_quads(store, shared))
+
+
+def _worker_batch(own: list[str], graphs: list[str], rules: list[str] | None) -> list[Finding]:
+    return run_batch(_WORKER["store"], _WORKER["shapes"], _WORKER["shared"],  # type: ignore[arg-type]
+                     own, graphs, rules)
+
+
+def run_parallel(store: ox.Store, path: str, documents: list[str], shared: list[str],
+                 workers: int, batch: int = BATCH, rules: Iterable[str] | None = None
+                 ) -> list[Finding]:
+    """``run_batched`` on ``workers`` processes, each reading the store at ``path`` read-only
+    (reading a report back from RocksDB costs about as much as validating it, so the readers
+    work in parallel too). ``store`` must have been flushed."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    plan = plan_batches(store, documents, batch)
+    chosen = sorted(rules) if rules is not None else None
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["fiscal_kg.validation"])
+    out: list[Finding] = []
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(path, shared)) as pool:
+        futures = [pool.submit(_worker_batch, own, graphs, chosen) for own, graphs in plan]
+        for future in futures:
+            out.extend(future.result())
     return out
 
 
