@@ -1,4 +1,4 @@
-"""A synthetic corpus: the sample reports re-issued for other units and years, with planted errors.
+"""Model level: the sample reports re-issued for other units and years, with planted errors.
 
 Each synthetic report is a sample report (loaded once through the real pipeline) given a new
 unit name and year, its amounts multiplied by a small integer factor, and a known set of errors
@@ -8,16 +8,14 @@ cells no longer add up). Factors stay at 1 or 2 so that sums which only held wit
 (a 0.01 difference) stay within the rounding bound.
 
 ``generate(n, seed)`` streams ``SyntheticReport``s (model objects; ``.graph()`` gives the RDF) and
-each one's planted errors as (document IRI, rule id, source line). ``text_reports`` does the same
-at the text level (a sample's text with the unit and year replaced and errors edited into the
-lines), for tests that go through the loaders.
+each one's planted errors as (document IRI, rule id, source line). The text-level corpus (files
+that go through the loaders, for the bench) is ``fiscal_kg.synthetic.corpus``.
 """
 
 from __future__ import annotations
 
 import copy
 import random
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,6 +24,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from fiscal_kg.synthetic.planting import KINDS, RULE_OF
 from loaders import vocab
 from loaders.model import Claim, Fact, Report
 from loaders.rdf import report_graph
@@ -33,7 +32,6 @@ from loaders.resources import resource_dir
 
 Planted = tuple[str, str, int]  # (document IRI, rule id, source line)
 FACTORS = (1, 2)
-KINDS = ("table-parent", "table-total", "claim-code-amount", "claim-share", "claim-growth")
 
 
 @dataclass
@@ -133,13 +131,6 @@ def _candidates(report: Report) -> dict[str, list[object]]:
     }
 
 
-RULE_OF = {
-    "table-parent": "ARITH-PARENT-SUM",
-    "table-total": "ARITH-TOTAL-ROW",
-    "claim-code-amount": "NARR-CODE-AMOUNT",
-    "claim-share": "NARR-SHARE",
-    "claim-growth": "NARR-GROWTH",
-}
 
 
 def _plant(report: Report, kind: str, target: object, rng: random.Random) -> int:
@@ -193,37 +184,3 @@ def generate(n: int, seed: int = 0, errors: int = 2,
     paths = samples or sample_paths()
     for i in range(n):
         yield synthesize(paths[i % len(paths)], i, rng, errors)
-
-
-# ---------------------------------------------------------------------------
-# Text level: re-issue a sample's text (same lines), for tests through the loaders
-# ---------------------------------------------------------------------------
-
-_AMOUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)\.(\d{2})(?![\d.])")
-
-
-def text_report(sample: Path | str, index: int, year_shift: int = 1) -> tuple[str, str]:
-    """The sample's text for another unit and year (amounts unchanged); returns (text, unit)."""
-    base = _load(str(sample))
-    text = Path(sample).read_text(encoding="utf-8")
-    unit = f"{base.unit_name}合成{index:05d}"
-    text = text.replace(base.unit_name, unit)
-    text = re.sub(rf"(?<!\d){base.fiscal_year}(?!\d)", str(base.fiscal_year + year_shift), text)
-    return text, unit
-
-
-def edit_amount(text: str, line: int, delta: Decimal, occurrence: int = 0) -> str:
-    """Add ``delta`` to the ``occurrence``-th 2-decimal amount printed on 1-based ``line``."""
-    lines = text.split("\n")
-    matches = list(_AMOUNT.finditer(lines[line - 1]))
-    m = matches[occurrence]
-    value = Decimal(m.group(0).replace(",", "")) + delta
-    new = f"{value:,.2f}" if "," in m.group(0) else f"{value:.2f}"
-    lines[line - 1] = lines[line - 1][: m.start()] + new + lines[line - 1][m.end():]
-    return "\n".join(lines)
-
-
-__all__ = [
-    "KINDS", "Planted", "SyntheticReport", "edit_amount", "generate", "sample_paths",
-    "synthesize", "text_report",
-]

@@ -1,0 +1,226 @@
+"""Measuring one size, in a fresh interpreter (so a size's peak RSS is its own).
+
+Each run on a new on-disk store: load (``fiscal_kg.cli.load_paths``, as ``fiscal-kg load``
+does: parse in ``--workers`` processes, one writer), link units to divisions (the division
+queries need it), validate (``fiscal_kg.validation.validate``) and compare its findings with the
+corpus's expectations, then every named query. At the pyshacl size the reference validator
+runs on the same reports.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from fiscal_kg.bench.budget import Clock, Phases
+from fiscal_kg.bench.check import PlantedCheck, check_planted, compare
+from fiscal_kg.bench.phases import PhaseProcess, finding_key, runnable_queries, timed
+from fiscal_kg.bench.results import SizeResult
+from fiscal_kg.bench.rss import TreeWatch, peak_rss_mb
+from fiscal_kg.synthetic.corpus import Corpus
+
+
+def warm_up() -> None:
+    """Imports and code lists are per process: pay for them before the clock starts (forked
+    loading workers inherit them)."""
+    import fiscal_kg.cli  # noqa: F401
+    from fiscal_kg.synthetic.model import sample_paths
+    from loaders.pipeline import load_report
+
+    load_report(sample_paths()[0])
+
+
+def measure_size(config: dict) -> SizeResult:
+    """All runs of one size (``config``: see ``run.size_config``)."""
+    clock = Clock(config["hard_s"], config["share_s"])
+    paths = sorted(str(p) for p in Path(config["corpus_dir"]).glob("*.txt"))
+    result = SizeResult(size=len(paths), runs=0, generate_s=config["generate_s"])
+    result.corpus = dict(config["corpus_info"])
+    phases = Phases(config, result, clock)
+    queries, result.skipped_queries = runnable_queries()
+    warm_up()
+    for run in range(config["runs"]):
+        run_start = time.perf_counter()
+        if run == 0 and not phases.fits("load", "this size"):
+            break
+        _one_run(paths, config, result, phases, list(queries), run)
+        result.runs = run + 1
+        if run + 1 < config["runs"] and not clock.another_run_fits(
+            time.perf_counter() - run_start
+        ):
+            result.notes.append(
+                f"{run + 1} of {config['runs']} run(s): another would not fit in this "
+                f"size's share of the time budget ({config['share_s']:,.0f} s)"
+            )
+            break
+    result.writer_rss_mb = peak_rss_mb()  # before pyshacl, which is not part of the target
+    if config["pyshacl"] and result.validate_s:
+        _measure_pyshacl(paths, config, result, clock)
+    return result
+
+
+def _one_run(paths: Sequence[str], config: dict, result: SizeResult, phases: Phases,
+             queries: list[str], run: int) -> None:
+    """One run on a new on-disk store: load and link here; validate, then every query, each in
+    a process of its own that is stopped when it overruns (and whose memory is its own)."""
+    from fiscal_kg.store import OxigraphStore
+
+    store_dir = Path(config["scratch"]) / f"store-{config['size']}-{run}"
+    try:
+        with OxigraphStore(store_dir) as store:
+            store.ensure_reference_data()  # once per store, not per report: untimed
+            _load(store, paths, config, result)
+            seconds, _ = timed(lambda: _link_units(store))
+            result.link_s.append(seconds)
+        if run == 0 or result.validate_s:
+            _validate(store_dir, config, result, phases, run)
+        names = [n for n in queries if run > 0 or phases.fits(f"query:{n}", f"query {n}")]
+        if run > 0:
+            names = [n for n in names if n in result.query_ms]
+        _time_queries(store_dir, names, config, result, phases.clock)
+    finally:
+        shutil.rmtree(store_dir, ignore_errors=True)
+
+
+def _load(store: object, paths: Sequence[str], config: dict, result: SizeResult) -> None:
+    from fiscal_kg.cli import load_paths
+
+    with TreeWatch() as watch:
+        seconds, summary = timed(
+            lambda: load_paths(store, paths, workers=config["workers"], quiet=True)
+        )
+    result.load_s.append(seconds)
+    result.triples = sum(int(p.summary.get("triples", 0)) for p in summary.loaded)
+    result.failed_reports = [str(p.error) for p in summary.failed]
+    peaks = sorted(watch.peaks.values(), reverse=True)
+    if sum(peaks) > sum(result.worker_rss_mb):
+        result.worker_rss_mb = peaks
+
+
+def _link_units(store: object) -> None:
+    # The division queries join the links and divisions graphs, so link first.
+    from fiscal_kg.linking import link_store
+
+    link_store(store.raw)
+
+
+def _validate(store_dir: Path, config: dict, result: SizeResult, phases: Phases, run: int) -> None:
+    """Time the validation and compare its findings with the corpus's expectations."""
+    if run == 0 and not phases.fits("validate", "validation"):
+        result.planted = PlantedCheck(note="validation not measured (time budget)")
+        return
+    limit = max(1.0, phases.clock.left()) if run == 0 else math.inf
+    phase = PhaseProcess(store_dir, {"kind": "validate"})
+    try:
+        with TreeWatch(phase.pid) as watch:
+            message = phase.next(limit)
+    finally:
+        phase.stop()
+    result.validate_rss_mb = max(result.validate_rss_mb, watch.total_mb())
+    if message is None:
+        result.stopped["validate"] = limit
+        result.notes.append(f"validation stopped after {limit:,.0f} s (time budget)")
+        result.planted = PlantedCheck(note="validation stopped (time budget)")
+        return
+    if message[0] == "error":
+        result.notes.append(f"validation not measured: {message[1]}")
+        result.planted = PlantedCheck(note=message[1])
+        return
+    _, seconds, rows, keys = message
+    result.validate_s.append(seconds)
+    check = check_planted(Corpus.from_json(config["corpus"]), [tuple(r) for r in rows])
+    if run == 0 or not check.ok:  # keep a mismatch of any run
+        result.planted, result.fast_findings = check, keys
+
+
+def _time_queries(store_dir: Path, names: list[str], config: dict, result: SizeResult,
+                  clock: Clock) -> None:
+    """Time each query; one that overruns is stopped (and the rest go on in a new process)."""
+    todo = list(names)
+    while todo:
+        phase = PhaseProcess(store_dir, {"kind": "queries", "names": todo})
+        try:
+            with TreeWatch(phase.pid) as watch:
+                _next_queries(phase, todo, config, result, clock)
+        finally:
+            phase.stop()
+        result.query_rss_mb = max(result.query_rss_mb, watch.total_mb())
+
+
+def _next_queries(phase: PhaseProcess, todo: list[str], config: dict, result: SizeResult,
+                  clock: Clock) -> None:
+    """Read the phase's answers, in ``todo``'s order, until it is done or one query overruns."""
+    while todo:
+        limit = max(1.0, min(config["query_timeout_s"], clock.left()))
+        message = phase.next(limit)
+        if message is None:  # overran: stopped
+            name = todo.pop(0)
+            result.stopped[f"query:{name}"] = limit
+            result.notes.append(f"query {name} stopped after {limit:,.0f} s")
+            return
+        if message[0] == "error":
+            result.skipped_queries[todo.pop(0)] = message[1]
+            if message[1].startswith("phase process"):
+                return
+            continue
+        _, name, seconds = message
+        todo.remove(name)
+        result.query_ms.setdefault(name, []).append(seconds * 1000)
+
+
+def _measure_pyshacl(paths: Sequence[str], config: dict, result: SizeResult, clock: Clock) -> None:
+    """pyshacl on the same reports as the fast path; its findings must be the same."""
+    from fiscal_kg.validation import reference
+
+    budget = min(config["pyshacl_budget_s"], max(0.0, clock.left()))
+    data = _reference_data(paths)
+    found: list[str] = []
+    for _ in range(config["runs"]):
+        seconds, keys = timed(lambda: sorted(reference.result_keys(reference.run_pyshacl(data)),
+                                             key=str))
+        found = sorted(finding_key(k) for k in keys)  # type: ignore[union-attr]
+        result.pyshacl_s.append(seconds)
+        if len(result.pyshacl_s) < config["runs"] and sum(result.pyshacl_s) + seconds > budget:
+            result.notes.append(f"pyshacl: {len(result.pyshacl_s)} run(s) (time budget)")
+            break
+    result.pyshacl = compare(result.fast_findings, found)
+
+
+def _reference_data(paths: Sequence[str]) -> object:
+    """The reports in one rdflib graph: pyshacl sees the same data as the fast path (the
+    cross-report rules need a unit's other reports). Built before pyshacl's clock starts."""
+    from rdflib import Graph
+
+    from loaders.pipeline import build_graph, load_report
+
+    union = Graph()
+    for path in paths:
+        union += build_graph(load_report(path))
+    return union
+
+
+def child_main(config_path: str) -> int:
+    """Entry point of the per-size process: read the config, measure, write the result."""
+    config = json.loads(Path(config_path).read_text(encoding="utf-8"))
+    result = measure_size(config)
+    Path(config["result"]).write_text(json.dumps(asdict(result), ensure_ascii=False), "utf-8")
+    return 0
+
+
+def run_size(config: dict) -> SizeResult:
+    """Measure one size in a fresh interpreter."""
+    scratch = Path(config["scratch"])
+    config_path = scratch / f"config-{config['size']}.json"
+    config["result"] = str(scratch / f"result-{config['size']}.json")
+    config_path.write_text(json.dumps(config, ensure_ascii=False), "utf-8")
+    code = ("import sys; from fiscal_kg.bench.measure import child_main; "
+            "sys.exit(child_main(sys.argv[1]))")
+    subprocess.run([sys.executable, "-c", code, str(config_path)], check=True)
+    return SizeResult.from_json(json.loads(Path(config["result"]).read_text("utf-8")))

@@ -1,0 +1,135 @@
+"""Validation and the named queries, each in a spawned process of its own.
+
+Neither pyoxigraph nor RocksDB can interrupt a running query, so a phase that overruns its time
+is stopped by ending its process; its memory is then measured apart from the loader's too.
+Validation is ``fiscal_kg.validation.validate(store)``, as ``fiscal-kg validate`` runs it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from fiscal_kg.bench.check import Row
+
+# The example a parameter's description gives: 'e.g. 2080109' or 'e.g. "510000"'.
+_EXAMPLE = re.compile(r"e\.g\.\s*\"?([^\s\",;)]+)")
+
+
+class PhaseProcess:
+    """A spawned process running one phase on the (closed) store in ``store_dir``."""
+
+    STARTUP_S = 120.0  # imports and opening the store, before any clock
+
+    def __init__(self, store_dir: Path, task: dict) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")  # not fork: this process ran RocksDB threads
+        self._conn, child = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_phase_main, args=(child, str(store_dir), task))
+        self._proc.start()
+        child.close()
+        self.pid = self._proc.pid
+        self._ready = self._recv(self.STARTUP_S) is not None
+
+    def next(self, limit_s: float) -> tuple | None:
+        """The phase's next message, or None when it does not come within ``limit_s``."""
+        return self._recv(limit_s) if self._ready else ("error", "phase process did not start")
+
+    def _recv(self, limit_s: float) -> tuple | None:
+        try:
+            if self._conn.poll(None if math.isinf(limit_s) else limit_s):
+                return self._conn.recv()
+        except (EOFError, OSError):
+            return ("error", f"phase process ended (exit code {self._proc.exitcode})")
+        return None
+
+    def stop(self) -> None:
+        if self._proc.is_alive():
+            self._proc.kill()
+        self._proc.join()
+        self._conn.close()
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+def finding_row(finding: object) -> Row:
+    """What the planted-error check needs of a finding."""
+    f = finding
+    return (f.document, f.rule, f.line, f.lines, f.severity)  # type: ignore[attr-defined]
+
+
+def finding_key(finding: object) -> str:
+    """What the pyshacl equivalence compares: focus, rule, severity, value."""
+    key = finding.key() if hasattr(finding, "key") else finding
+    return " | ".join("" if x is None else str(x) for x in key)
+
+
+def _phase_main(conn: object, store_dir: str, task: dict) -> None:
+    """In the phase process: open the store, run the phase, send one message per result."""
+    from fiscal_kg.store import OxigraphStore
+
+    store = OxigraphStore(store_dir)
+    conn.send(("ready",))
+    try:
+        if task["kind"] == "validate":
+            from fiscal_kg.validation import validate
+
+            try:
+                seconds, found = timed(lambda: list(validate(store)))
+            except Exception as exc:  # reported in the table, not a traceback mid-bench
+                conn.send(("error", f"validation failed: {type(exc).__name__}: {exc}"[:300]))
+            else:
+                rows = [finding_row(f) for f in found]
+                conn.send(("validate", seconds, rows, sorted(finding_key(f) for f in found)))
+        else:
+            queries, _ = runnable_queries()
+            for name in task["names"]:
+                try:
+                    seconds, _ = timed(lambda name=name: run_query(store, queries[name]))
+                except Exception as exc:  # a broken query costs its row, not the bench
+                    conn.send(("error", f"failed: {type(exc).__name__}: {exc}"[:200]))
+                    continue
+                conn.send(("query", name, seconds))
+        time.sleep(0.6)  # let the parent sample this process's peak before it ends
+    finally:
+        store.close()
+
+
+def runnable_queries() -> tuple[dict[str, tuple[object, dict[str, str]]], dict[str, str]]:
+    """Named queries to time (with values for their required parameters), and those skipped."""
+    from fiscal_kg.query import named_queries
+
+    run, skipped = {}, {}
+    for name, named in named_queries().items():
+        body = "\n".join(x for x in named.text.splitlines() if not x.lstrip().startswith("#"))
+        values = {}
+        for param in named.params:
+            if getattr(param, "required", False) and param.default is None:
+                example = _EXAMPLE.search(param.meaning)
+                if example is None:
+                    break
+                values[param.name] = example.group(1)
+        else:
+            if "SERVICE" in body.upper():
+                skipped[name] = "federated: needs the network"
+            else:
+                run[name] = (named, values)
+            continue
+        skipped[name] = "a required parameter without an example value"
+    return run, skipped
+
+
+def run_query(store: object, query: tuple[object, dict[str, str]]) -> object:
+    """A named query with its required parameters bound, unbound optional ones meaning "all"."""
+    from fiscal_kg.query import run
+
+    named, values = query
+    return run(store, named, values)

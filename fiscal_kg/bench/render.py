@@ -1,0 +1,219 @@
+"""The bench's report: the table of medians, the queries, pyshacl, the targets, the checks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fiscal_kg.bench.figures import growth_pair, phase_s, query_names, ratio, show, slowest_query
+from fiscal_kg.bench.results import Bench, SizeResult, median
+from fiscal_kg.bench.targets import targets
+
+COLUMNS = (
+    "reports",
+    "runs",
+    "triples",
+    "load s",
+    "reports/s",
+    "load ms/report",
+    "validate ms/report",
+    "query ms (max)",
+    "slowest query",
+    "peak RSS MB",
+    "planted errors",
+)
+MAX_DIFF_LINES = 20  # of a MISMATCH, on the terminal (the JSON has all of it)
+
+
+def row_values(r: SizeResult) -> dict[str, str]:
+    """One size's medians (or projections, marked ~) under the table's column names."""
+    load, load_p = phase_s(r, "load")
+    val, val_p = phase_s(r, "validate")
+    name, query_ms, query_p = slowest_query(r)
+    return {
+        "reports": str(r.size),
+        "runs": str(r.runs),
+        "triples": f"{r.triples:,}" if r.triples else "n/a",
+        "load s": show(load, load_p, 2),
+        "reports/s": show(r.size / load if load else None, load_p),
+        "load ms/report": show(1000 * load / r.size if load else None, load_p),
+        "validate ms/report": show(1000 * val / r.size if val is not None else None, val_p),
+        "query ms (max)": show(query_ms, query_p),
+        "slowest query": name or "n/a",
+        "peak RSS MB": show(r.measured_rss_mb, digits=0),
+        "planted errors": r.planted.status,
+    }
+
+
+def growth_values(small: SizeResult, large: SizeResult) -> dict[str, str]:
+    """How each figure grows from ``small`` to ``large`` reports (ratio large/small)."""
+    load_s, load_l = phase_s(small, "load"), phase_s(large, "load")
+    _, qs, qs_p = slowest_query(small)
+    _, ql, ql_p = slowest_query(large)
+    return {
+        "reports": f"{small.size}→{large.size}",
+        "runs": "",
+        "triples": ratio((small.triples or None, ""), (large.triples or None, "")),
+        "load s": ratio(load_s, load_l),
+        "reports/s": ratio(
+            (small.size / load_s[0] if load_s[0] else None, load_s[1]),
+            (large.size / load_l[0] if load_l[0] else None, load_l[1]),
+        ),
+        "load ms/report": "",
+        "validate ms/report": "validate s "
+        + ratio(phase_s(small, "validate"), phase_s(large, "validate")),
+        "query ms (max)": ratio((qs, qs_p), (ql, ql_p)),
+        "slowest query": "",
+        "peak RSS MB": ratio((small.measured_rss_mb, ""), (large.measured_rss_mb, "")),
+        "planted errors": "",
+    }
+
+
+def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def render(bench: Bench) -> str:
+    """The whole report as Markdown (readable on a terminal too)."""
+    results = sorted(bench.results, key=lambda r: r.size)
+    lines = ["# fiscal-kg bench", ""]
+    lines += [f"machine: {_machine_line(bench.machine)}", ""]
+    rows = [[row_values(r)[c] for c in COLUMNS] for r in results]
+    if pair := growth_pair(results):
+        rows.append([growth_values(*pair)[c] for c in COLUMNS])
+    lines += _md_table(COLUMNS, rows)
+    lines += ["", *_notes_on_columns(bench), ""]
+    lines += _query_table(results)
+    lines += ["", *_pyshacl_lines(results), ""]
+    lines += _target_table(results)
+    lines += ["", *_check_details(results), *_calibration(results)]
+    lines.append(f"bench took {bench.seconds:.0f} s")
+    return "\n".join(lines) + "\n"
+
+
+def _machine_line(machine: dict[str, str]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in machine.items())
+
+
+def _notes_on_columns(bench: Bench) -> list[str]:
+    workers = bench.options.get("workers")
+    lines = [
+        f"Medians over the runs; ~ marks a projection from the smaller sizes (not measured: "
+        f"it would not fit in --budget {bench.options.get('budget')} s), > a phase stopped "
+        f"when it overran (a lower bound). load = fiscal_kg.cli.load_paths(workers={workers}) "
+        "into a new on-disk Oxigraph store (imports and reference data before the clock "
+        "starts), as `fiscal-kg load` does; validate = fiscal_kg.validation.validate(store) "
+        "over the whole store, in a process of its own, as is each run's set of queries; peak "
+        "RSS = loading process + the processes it starts + validation process and the ones it "
+        "starts (VmHWM, sampled; an upper bound: they need not peak together and forked "
+        "processes share pages); the query processes' peak is given apart.",
+        "planted errors: each synthetic report must yield its sample's own findings (same rule, "
+        "same line) and each planted error (its rule at its line); a further finding is "
+        "accepted only when it is on an edited line or cites one (a planted cell also breaks "
+        "its row and its ties); Violations and Warnings count, Info does not.",
+    ]
+    for r in sorted(bench.results, key=lambda r: r.size):
+        link = median(r.link_s)
+        extra = [f"corpus written in {r.generate_s:.1f} s", f"linking {show(link, digits=2)} s"]
+        if r.corpus:
+            extra.append(_corpus_line(r.corpus))
+        if r.query_rss_mb:
+            extra.append(f"query process peak RSS {r.query_rss_mb:,.0f} MB")
+        if r.failed_reports:
+            extra.append(f"{len(r.failed_reports)} report(s) failed to load")
+        extra += r.notes
+        lines.append(f"- {r.size} reports: " + "; ".join(extra))
+    return lines
+
+
+def _corpus_line(corpus: dict) -> str:
+    factors = corpus.get("factors", {})
+    at = corpus.get("reports_by_factor", {})
+    by_sample = ", ".join(f"{k[:3]} ×{','.join(map(str, v))}" for k, v in factors.items())
+    line = (f"amount factors by sample {by_sample}; reports by factor "
+            f"{', '.join(f'×{k} {v}' for k, v in at.items())}, of which "
+            f"{corpus.get('unscalable', 0)} at ×1 because their sample allows no other")
+    notes = corpus.get("notes", [])
+    return line + (f" ({len(notes)} calibration note(s) below)" if notes else "")
+
+
+def _query_table(results: Sequence[SizeResult]) -> list[str]:
+    names = sorted({n for r in results for n in query_names(r)})
+    skipped = {n: why for r in results for n, why in r.skipped_queries.items()}
+    names = [n for n in names if n not in skipped]
+    if not names and not skipped:
+        return ["(no named queries)"]
+    header = ["query (ms)", *(str(r.size) for r in results)]
+    pair = growth_pair(results)
+    if pair:
+        header.append(f"growth {pair[0].size}→{pair[1].size}")
+    rows = []
+    for name in names:
+        cells = []
+        for r in results:
+            seconds, mark = phase_s(r, f"query:{name}")
+            cells.append(show(seconds * 1000 if seconds is not None else None, mark))
+        row = [name, *cells]
+        if pair:
+            row.append(ratio(*(phase_s(r, f"query:{name}") for r in pair)))
+        rows.append(row)
+    for name, why in sorted(skipped.items()):
+        rows.append([name, *(["skipped"] * len(results)), *([why] if pair else [])])
+    return _md_table(header, rows)
+
+
+def _pyshacl_lines(results: Sequence[SizeResult]) -> list[str]:
+    for r in results:
+        if r.pyshacl_s or r.pyshacl.note:
+            break
+    else:
+        return ["pyshacl: not run (no size equals --pyshacl-size, or validation did not run)"]
+    if not r.pyshacl_s:
+        return [f"pyshacl on {r.size} reports: not run ({r.pyshacl.note})"]
+    fast, ref = r.validate_median, r.pyshacl_median
+    speed = f"×{ref / fast:,.0f}" if fast else "n/a"
+    return [
+        f"pyshacl on the same {r.size} reports: {show(ref * 1000, digits=0)} ms "
+        f"({len(r.pyshacl_s)} run(s)) vs fast path {show(fast * 1000 if fast else None)} ms: "
+        f"{speed} faster; same findings: {r.pyshacl.status}"
+    ]
+
+
+def _target_table(results: Sequence[SizeResult]) -> list[str]:
+    if not results:
+        return []
+    largest = max(results, key=lambda r: r.size)
+    return _md_table(("target", "measured", "status"), targets(results, largest))
+
+
+def _check_details(results: Sequence[SizeResult], limit: int = MAX_DIFF_LINES) -> list[str]:
+    lines = []
+    for r in results:
+        planted = r.planted
+        if planted.ran or planted.note:
+            lines.append(f"{r.size} reports, planted errors: {planted.status}"
+                         + (f": {planted.summary()}" if planted.ran else ""))
+            diff = [f"  - missed: {k}" for k in planted.missed]
+            diff += [f"  + unexpected: {k}" for k in planted.unexpected]
+            lines += _cut(diff, limit)
+        shacl = r.pyshacl
+        if shacl.ran:
+            lines.append(f"{r.size} reports, pyshacl vs fast path: {shacl.status} "
+                         f"(expected {shacl.expected}, found {shacl.found})")
+            diff = [f"  - missing: {k}" for k in shacl.missing]
+            diff += [f"  + unexpected: {k}" for k in shacl.unexpected]
+            lines += _cut(diff, limit)
+    return [*lines, ""] if lines else []
+
+
+def _calibration(results: Sequence[SizeResult]) -> list[str]:
+    """Why some samples are re-issued at fewer factors (the same for every size)."""
+    notes = dict.fromkeys(n for r in results for n in r.corpus.get("notes", []))
+    return [*(f"corpus: {n}" for n in notes), ""] if notes else []
+
+
+def _cut(diff: list[str], limit: int) -> list[str]:
+    if len(diff) <= limit:
+        return diff
+    return [*diff[:limit], f"  ... {len(diff) - limit} more in bench.json"]

@@ -1,0 +1,87 @@
+"""What the bench measured: plain data that travels between processes as JSON."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from fiscal_kg.bench.check import Check, PlantedCheck
+
+
+@dataclass
+class SizeResult:
+    size: int
+    runs: int
+    generate_s: float = 0.0
+    triples: int = 0
+    load_s: list[float] = field(default_factory=list)
+    validate_s: list[float] = field(default_factory=list)
+    link_s: list[float] = field(default_factory=list)
+    query_ms: dict[str, list[float]] = field(default_factory=dict)
+    skipped_queries: dict[str, str] = field(default_factory=dict)
+    writer_rss_mb: float = 0.0  # peak of the process loading the store
+    validate_rss_mb: float = 0.0  # peak of the validation process (and any it starts)
+    query_rss_mb: float = 0.0  # peak of the query processes (not in the RSS target)
+    worker_rss_mb: list[float] = field(default_factory=list)  # peak of each loading subprocess
+    failed_reports: list[str] = field(default_factory=list)
+    planted: PlantedCheck = field(default_factory=PlantedCheck)
+    fast_findings: list[str] = field(default_factory=list)  # kept for the pyshacl comparison
+    pyshacl_s: list[float] = field(default_factory=list)
+    pyshacl: Check = field(default_factory=Check)
+    projected: dict[str, float] = field(default_factory=dict)  # seconds, phases not measured
+    stopped: dict[str, float] = field(default_factory=dict)  # seconds after which it was stopped
+    corpus: dict[str, object] = field(default_factory=dict)  # factors, calibration notes
+    notes: list[str] = field(default_factory=list)
+
+    def phase_medians(self) -> dict[str, float]:
+        """Median seconds of each phase ("load", "validate", "link", "query:NAME")."""
+        out = {"load": median(self.load_s), "validate": median(self.validate_s)}
+        out["link"] = median(self.link_s)
+        out.update({f"query:{n}": ms / 1000 for n, ms in self.query_medians().items()})
+        return {k: v for k, v in out.items() if v is not None}
+
+    @property
+    def load_median(self) -> float | None:
+        return median(self.load_s)
+
+    @property
+    def validate_median(self) -> float | None:
+        return median(self.validate_s)
+
+    @property
+    def pyshacl_median(self) -> float | None:
+        return median(self.pyshacl_s)
+
+    def query_medians(self) -> dict[str, float]:
+        return {name: statistics.median(v) for name, v in self.query_ms.items() if v}
+
+    @property
+    def peak_rss_mb(self) -> float:
+        """Loading and validating: the writer, its loading subprocesses and the validation
+        process. An upper bound: they need not peak together, and forked processes' shared
+        pages count in each."""
+        return self.writer_rss_mb + sum(self.worker_rss_mb) + self.validate_rss_mb
+
+    @property
+    def measured_rss_mb(self) -> float | None:
+        return self.peak_rss_mb if self.runs else None  # no run: nothing loaded, nothing to say
+
+    @classmethod
+    def from_json(cls, data: dict) -> SizeResult:
+        data = dict(data)
+        data["planted"] = PlantedCheck(**data.get("planted", {}))
+        data["pyshacl"] = Check(**data.get("pyshacl", {}))
+        return cls(**data)
+
+
+@dataclass
+class Bench:
+    machine: dict[str, str]
+    results: list[SizeResult]
+    options: dict[str, object]
+    seconds: float = 0.0
+
+
+def median(values: Sequence[float]) -> float | None:
+    return statistics.median(values) if values else None

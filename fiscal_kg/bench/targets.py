@@ -1,0 +1,84 @@
+"""The targets of issue 8, and whether the measured (or projected) figures meet them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fiscal_kg.bench.figures import growth_pair, phase_s, slowest_query
+from fiscal_kg.bench.results import SizeResult
+
+TARGET_REPORTS_PER_S = 50.0
+TARGET_VALIDATE_MS = 50.0  # per report, median, at the largest size
+TARGET_SPEEDUP = 100.0  # fast path vs pyshacl on the same reports
+TARGET_QUERY_MS = 100.0  # every named query, at the largest size
+TARGET_RSS_MB = 1024.0
+TARGET_GROWTH = 12.0  # time growth from 100 to 1,000 reports (10x the reports)
+
+def targets(results: Sequence[SizeResult], largest: SizeResult) -> list[tuple[str, str, str]]:
+    """(target, measured, MET / MISSED / n/a) for each target of issue 8; ~ = projected."""
+    out: list[tuple[str, str, str]] = []
+
+    def check(name: str, figure: tuple[float | None, str], limit: float, unit: str) -> None:
+        """``name`` reads "<what> ≥|≤ <limit> ...": its comparison is the second word."""
+        value, mark = figure
+        if value is None:
+            out.append((name, "n/a", "n/a"))
+            return
+        met = value >= limit if name.split(" ")[1] == "≥" else value <= limit
+        status = ("MET" if met else "MISSED") + {"~": " (projected)", ">": " (stopped)"}.get(
+            mark, ""
+        )
+        out.append((name, f"{mark}{value:,.1f}{unit}", status))
+
+    n = largest.size
+    load, load_p = phase_s(largest, "load")
+    val, val_p = phase_s(largest, "validate")
+    check(
+        f"load ≥ {TARGET_REPORTS_PER_S:.0f} reports/s at {n}",
+        (n / load if load else None, load_p),
+        TARGET_REPORTS_PER_S,
+        " reports/s",
+    )
+    check(
+        f"validate ≤ {TARGET_VALIDATE_MS:.0f} ms/report at {n}",
+        (1000 * val / n if val is not None else None, val_p),
+        TARGET_VALIDATE_MS,
+        " ms",
+    )
+    shacl = next((r for r in results if r.pyshacl_s), None)
+    speed = None
+    if shacl and shacl.validate_median:
+        speed = shacl.pyshacl_median / shacl.validate_median
+    check(f"fast-path ≥ {TARGET_SPEEDUP:.0f}× pyshacl", (speed, ""), TARGET_SPEEDUP, "×")
+    if shacl:
+        status = "MET" if shacl.pyshacl.ok else "MISSED"
+        out.append(("same findings as pyshacl", shacl.pyshacl.status, status))
+    _, query_ms, query_p = slowest_query(largest)
+    check(
+        f"queries ≤ {TARGET_QUERY_MS:.0f} ms each at {n}",
+        (query_ms, query_p),
+        TARGET_QUERY_MS,
+        " ms",
+    )
+    check(
+        f"RSS ≤ {TARGET_RSS_MB:.0f} MB at {n}",
+        (largest.measured_rss_mb, ""),
+        TARGET_RSS_MB,
+        " MB",
+    )
+    if pair := growth_pair(results):
+        small, large = pair
+        for label in ("load", "validate"):
+            a, b = phase_s(small, label), phase_s(large, label)
+            grow = b[0] / a[0] if a[0] and b[0] is not None else None
+            check(
+                f"{label} ≤ ×{TARGET_GROWTH:.0f} time from {small.size} to {large.size}",
+                (grow, a[1] or b[1]),
+                TARGET_GROWTH,
+                "×",
+            )
+    ran = [r for r in results if r.planted.ran]
+    planted_ok = "n/a" if not ran else "MET" if all(r.planted.ok for r in ran) else "MISSED"
+    statuses = ", ".join(f"{r.size}: {r.planted.status}" for r in results)
+    out.append(("validation finds exactly the planted errors", statuses, planted_ok))
+    return out
