@@ -224,8 +224,8 @@ class StoreBase:
 
     def put_nquads(self, graph_iri: str, text: str) -> int:
         """Like ``put_ntriples`` for N-Quads text whose quads all name ``graph_iri``."""
-        triples = ox.serialize(ox.parse(text, format=ox.RdfFormat.N_QUADS),
-                               format=ox.RdfFormat.N_TRIPLES)
+        quads = ox.parse(text, format=ox.RdfFormat.N_QUADS)
+        triples = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
         return self.put_ntriples(graph_iri, (triples or b"").decode())
 
     def put_reports(self, reports: Sequence[tuple[str, str]]) -> list[str | None]:

@@ -97,3 +97,22 @@ def test_codes_outside_the_code_list() -> None:
                                           fact(101, "2.00", code="2080505")])])
     found = findings(r, rules=["STRUCT-CODE-LIST"])
     assert rules_at(found) == {("STRUCT-CODE-LIST", 100)}
+
+
+def test_two_facts_for_one_cell() -> None:
+    r = report([table("gpb-expenditure", [fact(100, "1.00", code="208"),
+                                          fact(100, "1.00", "basic", 5, code="208"),
+                                          fact(101, "2.00", code="20801")])])
+    store = store_of(r)
+    graph = ox.NamedNode(document(r))
+    cell = ox.NamedNode(f"{document(r)}/cell/100-4")
+    # a second fact for line 100, column 4 (as a store written by another tool could hold):
+    # same table, line and column index under another IRI
+    twin = ox.NamedNode(f"{document(r)}/cell/100-4-twin")
+    for q in list(store.raw.quads_for_pattern(cell, None, None, graph)):
+        store.raw.add(ox.Quad(twin, q.predicate, q.object, graph))
+    found = validate(store, rules=["STRUCT-DUPLICATE-CELL"])
+    assert [(f.rule, f.line, f.value) for f in found] == [
+        ("STRUCT-DUPLICATE-CELL", 100, cell.value)]
+    assert found[0].message.startswith("Line 100, column 4: two facts for one cell")
+    assert not validate(store_of(r), rules=["STRUCT-DUPLICATE-CELL"])
