@@ -8,8 +8,9 @@ A named query starts with a comment header::
 
 Parameters are bound as RDF terms, never pasted into the text: each value is
 parsed into a typed pyoxigraph term (which validates IRIs and escapes
-literals) and the terms go into one ``VALUES`` block inserted at the start of
-the query's WHERE group. The rest of the query text is sent unchanged, so a
+literals) and the terms go into a ``VALUES`` block inserted at the start of
+the query's WHERE group (and of each sub-query that reads them, see
+``inject_values``). The rest of the query text is sent unchanged, so a
 value like ``"} UNION { ?s ?p ?o`` stays one literal. A parameter that is not
 given (and has no default) is simply unbound: the queries are written so an
 unbound parameter means "all".
@@ -22,8 +23,10 @@ import io
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -166,25 +169,45 @@ def bind(query: NamedQuery, values: dict[str, str]) -> str:
 
 
 def inject_values(text: str, terms: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """Insert ``VALUES (?a ?b) { (t1 t2) }`` right after the opening brace of the WHERE group."""
+    """Insert ``VALUES (?a ?b) { (t1 t2) }`` after the opening brace of the WHERE group — and
+    of each sub-query's WHERE group that reads one of the variables.
+
+    A parameter is a constant of the whole query, so a sub-query (which does not
+    see the variables around it) gets the values it reads too: a per-unit
+    aggregate is then computed for that unit only, not for the whole store. A
+    sub-query that assigns the variable (``AS ?v``) joins on it instead, and one
+    inside a LATERAL block already sees the values.
+    """
     if not terms:
         return text
-    names = " ".join(f"?{name}" for name in terms)
-    row = " ".join(str(term) for term in terms.values())  # N-Triples syntax: escaped
-    block = f" VALUES ({names}) {{ ({row}) }}\n"
-    at = where_brace(text) + 1
-    return text[:at] + block + text[at:]
+    tokens = list(_tokens(text))
+    outer, *inner = where_groups(text)
+    blocks = [(outer, dict(terms))]
+    for start, end in inner:
+        used = [t for t, at in tokens if start < at < end]
+        assigned = {b for a, b in pairwise(used) if a.upper() == "AS"}
+        chosen = {k: v for k, v in terms.items()
+                  if f"?{k}" in used and f"?{k}" not in assigned}  # fmt: skip
+        blocks.append(((start, end), chosen))
+    for (start, _), chosen in sorted(blocks, key=lambda b: -b[0][0]):
+        if chosen:
+            names = " ".join(f"?{name}" for name in chosen)
+            row = " ".join(str(term) for term in chosen.values())  # N-Triples syntax: escaped
+            text = text[: start + 1] + f" VALUES ({names}) {{ ({row}) }}\n" + text[start + 1 :]
+    return text
 
 
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_WHERE = re.compile(r"where\b", re.IGNORECASE)
+_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 
 
-def where_brace(text: str) -> int:
-    """Offset of the ``{`` opening the outer WHERE group, skipping comments, strings and IRIs."""
+def _tokens(text: str) -> Iterator[tuple[str, int]]:
+    """(token, offset) of the words and brackets of a query; comments, strings and IRIs skipped.
+
+    Enough of SPARQL's lexer to tell where a keyword stands: a variable (``?limit``)
+    or a prefixed name (``limit:x``) is one word, never the keyword inside it.
+    """
     i, n = 0, len(text)
-    seen_where = False
-    first_brace = -1
     while i < n:
         ch = text[i]
         if ch == "#":
@@ -194,22 +217,82 @@ def where_brace(text: str) -> int:
             i = m.end()
         elif ch in "\"'":
             i = _skip_string(text, i)
-        elif ch == "{":
-            if seen_where:
-                return i
-            if first_brace < 0:
-                first_brace = i
+        elif ch in "{}()":
+            yield ch, i
             i += 1
-        elif ch in "wW" and _WHERE.match(text, i) and (i == 0 or not _word_char(text[i - 1])):
-            seen_where = True
-            i += 5
         elif ch.isalnum() or ch in "_?$:":
-            i = _skip_word(text, i)
+            end = _skip_word(text, i)
+            yield text[i:end], i
+            i = end
         else:
             i += 1
-    if first_brace >= 0 and not seen_where:
-        return first_brace  # "SELECT * { ... }" without the optional WHERE keyword
-    raise QueryError("cannot find the WHERE clause to bind parameters into")
+
+
+def where_groups(text: str) -> list[tuple[int, int]]:
+    """Offsets of ``{`` and ``}`` of the query's WHERE group, then of each sub-query's WHERE
+    group that is not inside a LATERAL block."""
+    stack: list[tuple[int, bool, bool]] = []  # start, after WHERE, inside LATERAL
+    top: list[tuple[int, int, bool]] = []
+    inner: list[tuple[int, int]] = []
+    previous = ""
+    for token, at in _tokens(text):
+        if token == "{":
+            lateral = previous.upper() == "LATERAL" or bool(stack and stack[-1][2])
+            stack.append((at, previous.upper() == "WHERE", lateral))
+        elif token == "}" and stack:
+            start, after_where, lateral = stack.pop()
+            if not stack:
+                top.append((start, at, after_where))
+            elif after_where and not lateral:
+                inner.append((start, at))
+        previous = token
+    # the group after WHERE; without the (optional) keyword, the first one: "SELECT * { … }"
+    outer = next((g for g in top if g[2]), top[0] if top else None)
+    if outer is None:
+        raise QueryError("cannot find the WHERE clause to bind parameters into")
+    return [outer[:2], *sorted(inner)]
+
+
+def where_brace(text: str) -> int:
+    """Offset of the ``{`` opening the outer WHERE group, skipping comments, strings and IRIs."""
+    return where_groups(text)[0][0]
+
+
+def cap_rows(text: str, max_rows: int) -> tuple[str, bool]:
+    """The query with its outer LIMIT at most ``max_rows``; True when that changed it.
+
+    Only the outermost LIMIT counts (a sub-query's is inside braces): it is lowered
+    when larger, added when missing — before a trailing VALUES block, else at the end.
+    ASK queries and texts that are no query are returned unchanged (the engine
+    reports the syntax error). A CONSTRUCT is capped in solutions, not triples.
+    """
+    depth, form, grouped = 0, "", False
+    limit_at: int | None = None
+    values_at: int | None = None
+    tokens = list(_tokens(text))
+    for index, (token, at) in enumerate(tokens):
+        if token in "{(":
+            depth += 1
+            grouped = grouped or token == "{"
+        elif token in "})":
+            depth -= 1
+        elif depth == 0:
+            word = token.upper()
+            if not form and word in _FORMS:
+                form = word
+            elif word == "LIMIT" and index + 1 < len(tokens):
+                limit_at = index + 1
+            elif word == "VALUES" and grouped:
+                values_at = at
+    if form in ("", "ASK"):
+        return text, False
+    if limit_at is not None:
+        number, at = tokens[limit_at]
+        if not number.isdigit() or int(number) <= max_rows:
+            return text, False
+        return text[:at] + str(max_rows) + text[at + len(number) :], True
+    at = len(text) if values_at is None else values_at
+    return text[:at] + f"\nLIMIT {max_rows}\n" + text[at:], True
 
 
 def _word_char(ch: str) -> bool:

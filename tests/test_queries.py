@@ -80,6 +80,11 @@ def test_totals_by_class(sample_store) -> None:
     only = rows(sample_store, "totals-by-class", **{"class": "208", "year": "2023"})
     assert {(r["unitName"], r["amount"]) for r in only} == {
         (ATUSHI, D("864.45")), (CANGXI, D("21017.35"))}
+    # unit and year reach inside the query's sub-query (the sums are made for that unit only)
+    cangxi = rows(sample_store, "totals-by-class", unit="苍溪", year="2023")
+    assert {(r["unitName"], r["class"], r["amount"]) for r in cangxi} >= {
+        (CANGXI, "208", D("21017.35"))}
+    assert {r["unitName"] for r in cangxi} == {CANGXI}
 
 
 def test_basic_vs_project(sample_store) -> None:
@@ -139,6 +144,9 @@ def test_code_across_units(sample_store) -> None:
     assert [(r["source"], r["amount"], r["line"]) for r in urumqi] == [
         ("narrative", D("2662.39"), 101)]
     assert {r["code"] for r in found} == {"2080109"}
+    only = rows(sample_store, "code-across-units", code="2080109", unit="乌鲁木齐")
+    assert [(r["unitName"], r["source"], r["amount"]) for r in only] == [
+        (URUMQI, "narrative", D("2662.39"))]
     with pytest.raises(QueryError, match="required"):
         rows(sample_store, "code-across-units")
 
@@ -188,6 +196,10 @@ def test_validation_findings(sample_store) -> None:
         assert subset and {r["severityName"] for r in subset} == {severity}
     by_rule = rows(sample_store, "validation-findings", rule="NARR-CODE-AMOUNT")
     assert by_rule and {r["ruleId"] for r in by_rule} == {"NARR-CODE-AMOUNT"}
+    cangxi = rows(sample_store, "validation-findings", unit="苍溪")
+    assert {r["unitName"] for r in cangxi} == {CANGXI}
+    assert len(cangxi) == len([r for r in findings if r["unitName"] == CANGXI])
+    assert ("NARR-CODE-AMOUNT", 552) in {(r["ruleId"], r["line"]) for r in cangxi}
 
 
 def test_where_from(sample_store) -> None:
@@ -203,6 +215,13 @@ def test_where_from(sample_store) -> None:
     claim = rows(sample_store, "where-from", document=ATUSHI_DOC, line="416")
     assert [(r["row"], r["amount"]) for r in claim] == [("人员经费", D("307.41"))]
     assert claim[0]["table"].startswith("六、关于阿图什市社会保险中心")
+    everywhere = rows(sample_store, "where-from", line="175")  # line alone: every report
+    assert {(r["unitName"], r["amount"]) for r in line} <= {
+        (r["unitName"], r["amount"]) for r in everywhere}
+    assert {r["line"] for r in everywhere} == {175} and len({r["document"] for r in everywhere}) > 1
+    # without fact, document or line: some amounts, at most 1000, each with its source line
+    some = rows(sample_store, "where-from")
+    assert 0 < len(some) <= 1000 and all(r["line"] and r["document"] for r in some)
 
 
 def test_report_completeness(sample_store) -> None:
@@ -346,6 +365,22 @@ SELECT ?needle (STRLEN(?needle) AS ?length) WHERE { # a comment with { and WHERE
     assert len(result.rows) == 1
     assert result.rows[0][0].toPython() == value  # one literal, byte for byte
     assert result.rows[0][1].toPython() == len(value)
+
+
+def test_parameters_reach_sub_queries_that_read_them() -> None:
+    text = """# param unit: string — u
+# param class: code — c
+SELECT * WHERE {
+  { SELECT ?d WHERE { ?d <urn:name> ?n FILTER(CONTAINS(?n, ?unit)) } }
+  { SELECT ?d ?class WHERE { ?d <urn:code> ?code BIND(SUBSTR(?code, 1, 3) AS ?class) } }
+  ?d <urn:p> ?o LATERAL { SELECT ?d WHERE { ?d <urn:q> ?unit } }
+}"""
+    sent = bind(parse_query(text), {"unit": "x", "class": "208"})
+    blocks = re.findall(r"VALUES \(([^)]*)\)", sent)
+    # the query's own group gets both; the sub-query reading ?unit gets ?unit; the one that
+    # computes ?class joins on it; LATERAL passes the values in by itself
+    assert blocks == ["?unit ?class", "?unit"]
+    assert sent.index("VALUES (?unit)") < sent.index("CONTAINS")
 
 
 def test_typed_parameters_are_checked() -> None:

@@ -18,8 +18,10 @@ shows both report the same findings.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Iterable
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -89,8 +91,16 @@ def validate(store: object, documents: Iterable[str] | None = None, *,
     if len(known) <= batch and documents is None:
         findings = Runner(raw, load_shapes()).run(rules)  # a small store: one pass over all
     elif path is not None and workers > 1 and len(chosen) > 2 * batch:
-        raw.flush()  # the workers' read-only view is what is on disk
-        findings = run_parallel(raw, path, chosen, shared, workers, batch, rules)
+        # The workers open the directory read-only: flush, and compact now so that no
+        # background compaction deletes a file under them while they read.
+        raw.flush()
+        raw.optimize()
+        try:
+            findings = run_parallel(raw, path, chosen, shared, workers, batch, rules)
+        except (OSError, BrokenProcessPool) as exc:
+            print(f"validation workers failed ({exc}); validating in this process",
+                  file=sys.stderr)
+            findings = run_batched(raw, load_shapes(), chosen, shared, batch, rules)
     else:
         findings = run_batched(raw, load_shapes(), chosen, shared, batch, rules)
     findings.sort(key=Finding.sort_key)
