@@ -155,7 +155,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from fiscal_kg import server
 
     path = Path(args.store) if args.store else default_store_path()
-    return server.serve(path, port=args.port, timeout_s=args.timeout)
+    return server.serve(path, port=args.port, timeout_s=args.timeout, max_rows=args.max_rows)
 
 
 # ---------------------------------------------------------------------------
@@ -259,6 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[common], help="SPARQL endpoint + query page on 127.0.0.1")
     p.add_argument("--port", type=int, default=7878)
     p.add_argument("--timeout", type=float, default=30.0, help="query time limit in seconds")
+    p.add_argument("--max-rows", type=int, default=None,
+                   help="result row cap (default $FISCAL_KG_MAX_ROWS or 10,000)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("link", parents=[common], help="link units to divisions and Wikidata")

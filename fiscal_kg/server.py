@@ -52,7 +52,7 @@ from fiscal_kg.store import OxigraphStore
 DEFAULT_PORT = 7878
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MAX_ROWS = 10_000
-MAX_ROWS_ENV = "FISCAL_KG_MAX_ROWS"  # `fiscal-kg serve` has no flag for it yet
+MAX_ROWS_ENV = "FISCAL_KG_MAX_ROWS"  # default of `fiscal-kg serve --max-rows`
 ENGINE_GRACE_S = 1.0  # Oxigraph's own limit is this much longer: the front answers first
 # Not relayed: hop-by-hop headers, the length (the front sets it) and what http.server adds itself.
 NOT_RELAYED = {"connection", "keep-alive", "transfer-encoding", "content-length", "server", "date"}

@@ -34,9 +34,10 @@ def endpoint(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "fiscal_kg", "serve", "--store", str(store),
-         "--port", str(port), "--timeout", "1"],
+         "--port", str(port), "--timeout", "1", "--max-rows", str(CAP)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        env={**os.environ, "FISCAL_KG_MAX_ROWS": str(CAP)},
+        # the flag wins over the environment's default
+        env={**os.environ, "FISCAL_KG_MAX_ROWS": str(CAP * 1000)},
     )  # fmt: skip
     try:
         base = f"http://127.0.0.1:{port}"
