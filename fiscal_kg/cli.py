@@ -14,13 +14,10 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from fiscal_kg.ingest import LoadSummary, Parsed, load_paths, parse_files, parse_one, report_files
+from fiscal_kg.ingest import load_paths
 from fiscal_kg.store import OxigraphStore, Store, default_store_path, open_store
 
-__all__ = [
-    "LoadSummary", "Parsed", "build_parser", "load_paths", "main", "parse_files", "parse_one",
-    "report_files",
-]
+__all__ = ["build_parser", "main", "run_linking", "run_validation"]
 
 # ---------------------------------------------------------------------------
 # load

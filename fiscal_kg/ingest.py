@@ -3,25 +3,21 @@
 Worker processes read each file through the loaders and send back its N-Quads (text is cheap to
 pickle); the calling process writes them to the store in batches (``Store.put_reports``: the
 embedded store bulk-loads new reports). A report that fails to parse or to store is reported with
-its reason and costs only itself; the others are loaded.
-
-Workers come from a fork server that has imported the loaders once: they start fast and are
-never forked from a process holding an open RocksDB store (forking a process with running
-threads can leave a lock held in the child).
+its reason and costs only itself; the others are loaded. Workers: ``fiscal_kg.workers``.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fiscal_kg.store import Store, ntriples
+from fiscal_kg.workers import process_pool
 
 BATCH_QUADS = 250_000  # quads per bulk write: bounds the writer's memory (≈ 50 reports)
 AHEAD_PER_WORKER = 4  # files parsed ahead of the writer: bounds the parsed texts held in memory
@@ -94,12 +90,6 @@ def report_files(paths: Sequence[str | Path]) -> list[Path]:
     return files
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["loaders.pipeline", "loaders.rdf", "fiscal_kg.store"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
-
-
 def parse_files(files: Sequence[Path], workers: int | None = None) -> Iterator[Parsed]:
     """Parse reports in file order; in worker processes when there are several files, with
     at most a few files per worker parsed ahead of the consumer."""
@@ -108,7 +98,7 @@ def parse_files(files: Sequence[Path], workers: int | None = None) -> Iterator[P
     if len(names) < 2 or workers < 2:
         yield from map(parse_one, names)
         return
-    with _pool(workers) as pool:
+    with process_pool(workers, ["loaders.pipeline", "loaders.rdf", "fiscal_kg.store"]) as pool:
         window: deque[Future[Parsed]] = deque()
         todo = iter(names)
         for name in todo:

@@ -27,8 +27,6 @@ import sys
 import time
 from pathlib import Path
 
-import pyoxigraph as ox
-
 _EXAMPLE = re.compile(r"e\.g\.\s*\"?([^\s\",;)]+)")
 
 
@@ -37,14 +35,15 @@ _EXAMPLE = re.compile(r"e\.g\.\s*\"?([^\s\",;)]+)")
 # ---------------------------------------------------------------------------
 
 
-def _nquads(report: object) -> str:
+def _report_nquads(report: object) -> tuple[str, str]:
+    """(graph IRI, N-Quads) of a synthetic report, as the loader's workers send them."""
     from fiscal_kg.store import ntriples
     from loaders.rdf import report_triples
     from loaders.vocab import document_iri
 
     r = report.report  # type: ignore[attr-defined]
-    graph = f" <{document_iri(r.unit_name, r.fiscal_year, r.kind)}> .\n"
-    return ntriples(report_triples(r)).replace(" .\n", graph)
+    iri = str(document_iri(r.unit_name, r.fiscal_year, r.kind))
+    return iri, ntriples(report_triples(r), iri)
 
 
 def build(
@@ -58,16 +57,14 @@ def build(
     if path.exists():
         raise SystemExit(f"{path} exists; --build writes a new store")
     start = time.perf_counter()
-    store = ox.Store(str(path))
-    chunk: list[str] = []
+    wrapped = OxigraphStore(path)
+    chunk: list[tuple[str, str]] = []
     for i, report in enumerate(generate(reports, seed), start=1):
-        chunk.append(_nquads(report))
+        chunk.append(_report_nquads(report))
         if len(chunk) == batch or i == reports:
-            store.bulk_load("".join(chunk).encode(), ox.RdfFormat.N_QUADS)
+            wrapped.put_reports(chunk)  # the loader's writer: bulk loads new reports
             chunk = []
             print(f"  {i} reports, {time.perf_counter() - start:.0f} s", flush=True)
-    del store
-    wrapped = OxigraphStore(path)
     wrapped.ensure_reference_data()
     link_store(wrapped.raw)
     if validate:

@@ -24,7 +24,8 @@ def sample_paths() -> list[Path]:
 @pytest.fixture(scope="session")
 def sample_store_dir(tmp_path_factory: pytest.TempPathFactory, sample_paths: list[Path]) -> Path:
     """A store directory with the five samples loaded, validated and linked (then closed)."""
-    from fiscal_kg.cli import load_paths, run_linking, run_validation
+    from fiscal_kg.cli import run_linking, run_validation
+    from fiscal_kg.ingest import load_paths
     from fiscal_kg.store import OxigraphStore
 
     path = tmp_path_factory.mktemp("samples") / "store"

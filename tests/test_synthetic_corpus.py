@@ -20,7 +20,7 @@ SAMPLE_000 = "000_f35cf930234f7c72.txt"
 
 def _validated(corpus: Corpus, tmp: Path) -> list[tuple]:
     """Load the corpus and validate it as the bench does; the findings as check rows."""
-    from fiscal_kg.cli import load_paths
+    from fiscal_kg.ingest import load_paths
     from fiscal_kg.store import OxigraphStore
     from fiscal_kg.validation import validate
 

@@ -3,7 +3,7 @@
 For each size (default 10, 100 and 1,000 reports) the bench writes a synthetic corpus of report
 text files (``corpus``: the samples re-issued for other units and years, amounts scaled, errors
 planted at known lines), then, in a fresh Python process per size (``measure``), repeats
-``--runs`` times on a new on-disk store: load with ``fiscal_kg.cli.load_paths``, link units,
+``--runs`` times on a new on-disk store: load with ``fiscal_kg.ingest.load_paths``, link units,
 validate with ``fiscal_kg.validation.validate`` and check that it found exactly the planted
 errors (``check``), and time every named query (``phases``). At the pyshacl size (default 10)
 the reference validator runs on the same reports. Medians, growth 100 → 1,000, peak RSS and the

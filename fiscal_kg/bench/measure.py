@@ -1,6 +1,6 @@
 """Measuring one size, in a fresh interpreter (so a size's peak RSS is its own).
 
-Each run on a new on-disk store: load (``fiscal_kg.cli.load_paths``, as ``fiscal-kg load``
+Each run on a new on-disk store: load (``fiscal_kg.ingest.load_paths``, as ``fiscal-kg load``
 does: parse in ``--workers`` processes, one writer), link units to divisions (the division
 queries need it), validate (``fiscal_kg.validation.validate``) and compare its findings with the
 corpus's expectations, then every named query. At the pyshacl size the reference validator
@@ -90,7 +90,7 @@ def _one_run(paths: Sequence[str], config: dict, result: SizeResult, phases: Pha
 
 
 def _load(store: object, paths: Sequence[str], config: dict, result: SizeResult) -> None:
-    from fiscal_kg.cli import load_paths
+    from fiscal_kg.ingest import load_paths
 
     with TreeWatch() as watch:
         seconds, summary = timed(

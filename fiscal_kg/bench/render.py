@@ -101,7 +101,7 @@ def _notes_on_columns(bench: Bench) -> list[str]:
     lines = [
         f"Medians over the runs; ~ marks a projection from the smaller sizes (not measured: "
         f"it would not fit in --budget {bench.options.get('budget')} s), > a phase stopped "
-        f"when it overran (a lower bound). load = fiscal_kg.cli.load_paths(workers={workers}) "
+        f"when it overran (a lower bound). load = fiscal_kg.ingest.load_paths(workers={workers}) "
         "into a new on-disk Oxigraph store (imports and reference data before the clock "
         "starts), as `fiscal-kg load` does; validate = fiscal_kg.validation.validate(store) "
         "over the whole store, in a process of its own, as is each run's set of queries; peak "

@@ -240,7 +240,7 @@ def _findings(paths: list[Path]) -> dict[str, list[Found]]:
     """Violations and Warnings by document: the reports loaded and validated together in one
     store as ``fiscal-kg load`` and ``validate`` do, each the report of a unit of its own (no
     rule relates reports of different units)."""
-    from fiscal_kg.cli import load_paths
+    from fiscal_kg.ingest import load_paths
     from fiscal_kg.store import OxigraphStore
     from fiscal_kg.validation import validate
 

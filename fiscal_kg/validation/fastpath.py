@@ -83,7 +83,7 @@ def plan_batches(store: ox.Store, documents: list[str], batch: int = BATCH
     return plan
 
 
-def graph_quads(store: ox.Store, graphs: Iterable[str]) -> list[ox.Quad]:
+def quads_of_graphs(store: ox.Store, graphs: Iterable[str]) -> list[ox.Quad]:
     return [q for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
 
 
@@ -93,7 +93,7 @@ def run_batch(store: ox.Store, shapes: ShapeSet, shared: list[ox.Quad], own: lis
     ``graphs`` and the ``shared`` quads (code lists, ontology, rule data)."""
     work = ox.Store()
     work.extend(shared)
-    work.extend(graph_quads(store, graphs))
+    work.extend(quads_of_graphs(store, graphs))
     keep = set(own)
     return [f for f in Runner(work, shapes).run(rules) if f.document in keep]
 
@@ -101,7 +101,7 @@ def run_batch(store: ox.Store, shapes: ShapeSet, shared: list[ox.Quad], own: lis
 def run_batched(store: ox.Store, shapes: ShapeSet, documents: list[str], shared: list[str],
                 batch: int = BATCH, rules: Iterable[str] | None = None) -> list[Finding]:
     """Validate ``documents`` ``batch`` at a time in this process (see ``run_batch``)."""
-    shared_quads = graph_quads(store, shared)
+    shared_quads = quads_of_graphs(store, shared)
     out: list[Finding] = []
     for own, graphs in plan_batches(store, documents, batch):
         out.extend(run_batch(store, shapes, shared_quads, own, graphs, rules))
@@ -117,7 +117,7 @@ def _start_worker(path: str, shared: list[str]) -> None:
     from fiscal_kg.validation.shapes import load_shapes
 
     store = ox.Store.read_only(path)
-    _WORKER.update(store=store, shapes=load_shapes(), shared=graph_quads(store, shared))
+    _WORKER.update(store=store, shapes=load_shapes(), shared=quads_of_graphs(store, shared))
 
 
 def _worker_batch(own: list[str], graphs: list[str], rules: list[str] | None) -> list[Finding]:
@@ -131,16 +131,12 @@ def run_parallel(store: ox.Store, path: str, documents: list[str], shared: list[
     """``run_batched`` on ``workers`` processes, each reading the store at ``path`` read-only
     (reading a report back from RocksDB costs about as much as validating it, so the readers
     work in parallel too). ``store`` must have been flushed."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from fiscal_kg.workers import process_pool
 
     plan = plan_batches(store, documents, batch)
     chosen = sorted(rules) if rules is not None else None
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["fiscal_kg.validation"])
     out: list[Finding] = []
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                             initargs=(path, shared)) as pool:
+    with process_pool(workers, ["fiscal_kg.validation"], _start_worker, (path, shared)) as pool:
         futures = [pool.submit(_worker_batch, own, graphs, chosen) for own, graphs in plan]
         for future in futures:
             out.extend(future.result())
