@@ -25,10 +25,20 @@ __all__ = ["build_parser", "main", "run_linking", "run_validation"]
 
 
 def cmd_load(args: argparse.Namespace) -> int:
+    if args.validate and (args.endpoint or args.update_endpoint or args.gsp):
+        print("fiscal-kg load: --validate needs the embedded store (the unit-scoped rules run "
+              "on it); check remote reports with `fiscal-kg validate FILE…`", file=sys.stderr)
+        return 2
     with _store(args) as store:
-        summary = load_paths(store, args.paths, workers=args.workers)
+        summary = load_paths(store, args.paths, workers=args.workers, validate=args.validate)
     print(f"loaded {len(summary.loaded)} report(s), {len(summary.failed)} failed")
-    return 1 if summary.failed else 0
+    if summary.findings is None:
+        return 1 if summary.failed else 0
+    counts = Counter(f.severity for f in summary.findings)
+    print(f"validated: {counts['Violation']} Violation, {counts['Warning']} Warning, "
+          f"{counts['Info']} Info (in the store's validation report: "
+          "`fiscal-kg query validation-findings`)")
+    return 1 if summary.failed or counts["Violation"] else 0
 
 
 # ---------------------------------------------------------------------------
@@ -232,6 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("load", parents=[common, remote], help="load report files or folders")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--workers", type=int, default=None, help="parser processes (default 2)")
+    p.add_argument("--validate", action="store_true",
+                   help="also run the shapes on each report while loading it and update the "
+                   "store's validation report (exit 1 when a Violation is found)")
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("validate", help="run the SHACL shapes (fiscal-kg validate --help)")

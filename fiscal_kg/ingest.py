@@ -4,6 +4,11 @@ Worker processes read each file through the loaders and send back its N-Quads (t
 pickle); the calling process writes them to the store in batches (``Store.put_reports``: the
 embedded store bulk-loads new reports). A report that fails to parse or to store is reported with
 its reason and costs only itself; the others are loaded. Workers: ``fiscal_kg.workers``.
+
+With ``validate=True`` each worker also runs the report-scoped shapes on the reports it parsed, a
+few at a time, while their quads are still in memory (``fiscal_kg.validation.per_report``); the
+writer then runs the unit-scoped rules over the store and updates the validation report
+(``fiscal_kg.validation.merge``).
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fiscal_kg.store import Store, ntriples
+from fiscal_kg.validation.findings import Finding
 from fiscal_kg.workers import process_pool
 
 BATCH_QUADS = 250_000  # quads per bulk write: bounds the writer's memory (≈ 50 reports)
 AHEAD_PER_WORKER = 4  # files parsed ahead of the writer: bounds the parsed texts held in memory
+VALIDATE_CHUNK = 8  # reports a worker validates together (a query's fixed cost is shared)
 
 
 @dataclass
@@ -32,6 +39,7 @@ class Parsed:
     graph_iri: str = ""
     nquads: str = ""
     summary: dict[str, object] = field(default_factory=dict)
+    findings: list[Finding] | None = None  # None: not validated
 
     def line(self) -> str:
         s = self.summary
@@ -46,6 +54,7 @@ class Parsed:
 class LoadSummary:
     loaded: list[Parsed] = field(default_factory=list)
     failed: list[Parsed] = field(default_factory=list)
+    findings: list[Finding] | None = None  # with validate=True: the loaded reports' findings
 
 
 def parse_one(path: str) -> Parsed:
@@ -90,35 +99,75 @@ def report_files(paths: Sequence[str | Path]) -> list[Path]:
     return files
 
 
-def parse_files(files: Sequence[Path], workers: int | None = None) -> Iterator[Parsed]:
+_VALIDATOR: list[object] = []  # one ReportValidator per process, made on first use
+
+
+def parse_chunk(paths: Sequence[str], validate: bool = False) -> list[Parsed]:
+    """``parse_one`` for each path; with ``validate``, the parsed reports' findings too."""
+    parsed = [parse_one(path) for path in paths]
+    good = [p for p in parsed if p.error is None]
+    if validate and good:
+        from fiscal_kg.validation.per_report import ReportValidator
+
+        if not _VALIDATOR:
+            _VALIDATOR.append(ReportValidator())
+        validator: ReportValidator = _VALIDATOR[0]  # type: ignore[assignment]
+        try:
+            results = validator.validate([(p.graph_iri, p.nquads) for p in good])
+        except (OSError, ValueError, SyntaxError, RuntimeError) as exc:
+            for p in good:  # stored all the same: `fiscal-kg validate` can check them later
+                p.summary["validation_error"] = f"{type(exc).__name__}: {exc}"
+        else:
+            for p, findings in zip(good, results, strict=True):
+                p.findings = findings
+    return parsed
+
+
+def parse_files(files: Sequence[Path], workers: int | None = None, validate: bool = False
+                ) -> Iterator[Parsed]:
     """Parse reports in file order; in worker processes when there are several files, with
-    at most a few files per worker parsed ahead of the consumer."""
+    at most a few files per worker parsed ahead of the consumer. With ``validate``, each worker
+    validates the reports it parsed, ``VALIDATE_CHUNK`` at a time."""
     workers = workers or min(2, os.cpu_count() or 1)
     names = [str(f) for f in files]
+    size = 1
+    if validate:  # chunks small enough that every worker gets some
+        size = max(1, min(VALIDATE_CHUNK, -(-len(names) // max(workers, 1))))
+    chunks = [names[i:i + size] for i in range(0, len(names), size)]
     if len(names) < 2 or workers < 2:
-        yield from map(parse_one, names)
+        for chunk in chunks:
+            yield from parse_chunk(chunk, validate)
         return
-    with process_pool(workers, ["loaders.pipeline", "loaders.rdf", "fiscal_kg.store"]) as pool:
-        window: deque[Future[Parsed]] = deque()
-        todo = iter(names)
-        for name in todo:
-            window.append(pool.submit(parse_one, name))
-            if len(window) >= workers * AHEAD_PER_WORKER:
+    ahead = workers * max(1, AHEAD_PER_WORKER // size)
+    preload = ["loaders.pipeline", "loaders.rdf", "fiscal_kg.store"]
+    if validate:
+        preload.append("fiscal_kg.validation.per_report")
+    with process_pool(workers, preload) as pool:
+        window: deque[Future[list[Parsed]]] = deque()
+        todo = iter(chunks)
+        for chunk in todo:
+            window.append(pool.submit(parse_chunk, chunk, validate))
+            if len(window) >= ahead:
                 break
         while window:
             parsed = window.popleft().result()
-            for name in todo:
-                window.append(pool.submit(parse_one, name))
+            for chunk in todo:
+                window.append(pool.submit(parse_chunk, chunk, validate))
                 break
-            yield parsed
+            yield from parsed
 
 
 def load_paths(
     store: Store, paths: Sequence[str | Path], *, workers: int | None = None, quiet: bool = False,
-    batch_quads: int = BATCH_QUADS,
+    batch_quads: int = BATCH_QUADS, validate: bool = False,
 ) -> LoadSummary:
     """Parse ``paths`` (in parallel) and put each report into ``store`` (one writer, in
-    batches of about ``batch_quads`` quads)."""
+    batches of about ``batch_quads`` quads). With ``validate``, the workers validate each report
+    and the validation report in the store is updated for the loaded ones (the store must be an
+    embedded one: the unit-scoped rules then run on it)."""
+    if validate and not hasattr(store, "raw"):
+        raise ValueError("load --validate needs the embedded store; validate a remote store's "
+                         "reports with `fiscal-kg validate FILE…`")
     from tqdm import tqdm
 
     files = report_files(paths)
@@ -143,7 +192,7 @@ def load_paths(
 
     with bar:
         size = 0
-        for parsed in parse_files(files, workers):
+        for parsed in parse_files(files, workers, validate):
             bar.update()
             if parsed.error is not None:
                 summary.failed.append(parsed)
@@ -156,4 +205,14 @@ def load_paths(
                 size = 0
         if pending:
             write()
+    if validate:
+        from fiscal_kg.validation.merge import merge_loaded
+
+        checked = {p.graph_iri: p.findings for p in summary.loaded if p.findings is not None}
+        for p in summary.loaded:
+            if p.findings is None:
+                reason = p.summary.get("validation_error", "not validated")
+                print(f"{p.path}: loaded but not validated ({reason}); `fiscal-kg validate` "
+                      "checks it", file=sys.stderr)
+        summary.findings = merge_loaded(store, checked)
     return summary

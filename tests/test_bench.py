@@ -46,8 +46,11 @@ def test_table_has_every_column_and_a_row_per_size(bench_run) -> None:
     assert [r[0] for r in data] == ["3"]
     assert all(len(r) == len(COLUMNS) for r in data)
     values = dict(zip(COLUMNS, data[0], strict=True))
-    for column in ("load s", "reports/s", "load ms/report", "query ms (max)", "peak RSS MB"):
+    for column in ("load s", "reports/s", "load ms/report", "load --validate ms/report",
+                   "validation in load ms/report", "re-validate ms/report", "query ms (max)",
+                   "peak RSS MB"):
         assert values[column] not in ("", "n/a"), column
+    assert values["planted errors"] == "load --validate: OK; validate: OK"
 
 
 def test_every_report_loaded_and_queries_ran(bench_run) -> None:
@@ -71,24 +74,32 @@ def test_validation_found_exactly_the_planted_errors(bench_run) -> None:
     assert (planted["planted"], planted["found"]) == (6, 6)  # 2 in each of the 3 reports
     assert (planted["missed"], planted["unexpected"]) == ([], [])
     assert "3 reports, planted errors: OK: planted 6, found 6, missed 0, unexpected 0" in markdown
+    in_load = result["planted_in_load"]  # the same check on `fiscal-kg load --validate`
+    assert (in_load["planted"], in_load["found"], in_load["missed"], in_load["unexpected"]) == (
+        6, 6, [], [])
+    assert result["load_validate_s"] and result["load_s"]
     assert result["corpus"]["reports_by_factor"], result["corpus"]
     assert code == 0
 
 
 def test_pyshacl_line_and_target() -> None:
-    r = SizeResult(size=10, runs=1, load_s=[1.0], validate_s=[0.5], pyshacl_s=[100.0])
+    r = SizeResult(size=10, runs=1, load_s=[1.0], validate_s=[0.5], pyshacl_s=[100.0],
+                   fast_s=[0.8])
     r.pyshacl = compare(["k"], ["k"])
     text = render(Bench({"nproc": "2"}, [r], {"workers": 2, "budget": 0}))
     assert "pyshacl on the same 10 reports: 100,000 ms" in text
-    assert "×200 faster; same findings: OK" in text
+    assert "one process (as the loading workers run it): 800.0 ms, ×125 faster" in text
+    assert "in a store: 500.0 ms, ×200; same findings: OK" in text
     by_name = {name: status for name, _, status in targets([r], r)}
     assert by_name["fast-path ≥ 100× pyshacl"] == "MET"
     assert by_name["same findings as pyshacl"] == "MET"
 
 
 def test_targets_and_growth_rows() -> None:
-    small = SizeResult(size=100, runs=1, load_s=[2.0], validate_s=[1.0], triples=10)
-    large = SizeResult(size=1000, runs=1, load_s=[20.0], validate_s=[15.0], triples=100)
+    small = SizeResult(size=100, runs=1, load_s=[2.0], validate_s=[1.0], triples=10,
+                       load_validate_s=[5.0])
+    large = SizeResult(size=1000, runs=1, load_s=[20.0], validate_s=[15.0], triples=100,
+                       load_validate_s=[60.0])
     small.query_ms = {"q": [5.0]}
     large.query_ms = {"q": [50.0]}
     growth = growth_values(small, large)
@@ -99,7 +110,10 @@ def test_targets_and_growth_rows() -> None:
     assert by_name["validate ≤ ×12 time from 100 to 1000"] == "MISSED"  # ×15
     assert by_name["queries ≤ 100 ms each at 1000"] == "MET"
     assert by_name["load ≥ 50 reports/s at 1000"] == "MET"
-    assert by_name["validate ≤ 50 ms/report at 1000"] == "MET"
+    assert by_name["re-validate ≤ 50 ms/report at 1000"] == "MET"  # 15 ms
+    assert by_name["validation in load ≤ 50 ms/report at 1000"] == "MET"  # (60 − 20) s / 1000
+    assert by_name["load-validate ≤ ×12 time from 100 to 1000"] == "MET"  # ×12.0
+    assert row_values(large)["validation in load ms/report"] == "40.0"
 
 
 def test_projection_scales_with_the_observed_growth() -> None:
@@ -108,7 +122,7 @@ def test_projection_scales_with_the_observed_growth() -> None:
     assert project(history, "load", 1000) > 200.0  # grew faster than linear: so it goes on
     assert project(history, "validate", 1000) is None
     r = SizeResult(size=1000, runs=1, load_s=[50.0], projected={"validate": 120.0})
-    assert row_values(r)["validate ms/report"] == "~120.0 (projected)"
+    assert row_values(r)["re-validate ms/report"] == "~120.0 (projected)"
 
 
 def test_compare_reports_the_difference() -> None:

@@ -20,6 +20,16 @@ def phase_s(r: SizeResult, phase: str) -> tuple[float | None, str]:
     return None, ""
 
 
+def validation_in_load(r: SizeResult) -> tuple[float | None, str]:
+    """What validating in the loading workers adds to the load, in ms per report."""
+    load, load_p = phase_s(r, "load")
+    both, both_p = phase_s(r, "load-validate")
+    if load is None or both is None:
+        return None, ""
+    return 1000 * (both - load) / r.size, load_p or both_p
+
+
+
 def show(value: float | None, mark: str = "", digits: int = 1) -> str:
     if value is None:
         return "n/a"

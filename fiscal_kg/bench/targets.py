@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fiscal_kg.bench.figures import growth_pair, phase_s, slowest_query
+from fiscal_kg.bench.figures import growth_pair, phase_s, slowest_query, validation_in_load
 from fiscal_kg.bench.results import SizeResult
 
 TARGET_REPORTS_PER_S = 50.0
@@ -33,6 +33,7 @@ def targets(results: Sequence[SizeResult], largest: SizeResult) -> list[tuple[st
     n = largest.size
     load, load_p = phase_s(largest, "load")
     val, val_p = phase_s(largest, "validate")
+    in_load, in_load_p = validation_in_load(largest)
     check(
         f"load ≥ {TARGET_REPORTS_PER_S:.0f} reports/s at {n}",
         (n / load if load else None, load_p),
@@ -40,15 +41,21 @@ def targets(results: Sequence[SizeResult], largest: SizeResult) -> list[tuple[st
         " reports/s",
     )
     check(
-        f"validate ≤ {TARGET_VALIDATE_MS:.0f} ms/report at {n}",
+        f"validation in load ≤ {TARGET_VALIDATE_MS:.0f} ms/report at {n}",
+        (in_load, in_load_p),
+        TARGET_VALIDATE_MS,
+        " ms",
+    )
+    check(
+        f"re-validate ≤ {TARGET_VALIDATE_MS:.0f} ms/report at {n}",
         (1000 * val / n if val is not None else None, val_p),
         TARGET_VALIDATE_MS,
         " ms",
     )
     shacl = next((r for r in results if r.pyshacl_s), None)
     speed = None
-    if shacl and shacl.validate_median:
-        speed = shacl.pyshacl_median / shacl.validate_median
+    if shacl and (shacl.fast_median or shacl.validate_median):
+        speed = shacl.pyshacl_median / (shacl.fast_median or shacl.validate_median)
     check(f"fast-path ≥ {TARGET_SPEEDUP:.0f}× pyshacl", (speed, ""), TARGET_SPEEDUP, "×")
     if shacl:
         status = "MET" if shacl.pyshacl.ok else "MISSED"
@@ -68,7 +75,7 @@ def targets(results: Sequence[SizeResult], largest: SizeResult) -> list[tuple[st
     )
     if pair := growth_pair(results):
         small, large = pair
-        for label in ("load", "validate"):
+        for label in ("load", "load-validate", "validate"):
             a, b = phase_s(small, label), phase_s(large, label)
             grow = b[0] / a[0] if a[0] and b[0] is not None else None
             check(
@@ -77,8 +84,10 @@ def targets(results: Sequence[SizeResult], largest: SizeResult) -> list[tuple[st
                 TARGET_GROWTH,
                 "×",
             )
-    ran = [r for r in results if r.planted.ran]
-    planted_ok = "n/a" if not ran else "MET" if all(r.planted.ok for r in ran) else "MISSED"
-    statuses = ", ".join(f"{r.size}: {r.planted.status}" for r in results)
+    checks = [c for r in results for c in (r.planted, r.planted_in_load)]
+    ran = [c for c in checks if c.ran]
+    planted_ok = "n/a" if not ran else "MET" if all(c.ok for c in ran) else "MISSED"
+    statuses = ", ".join(f"{r.size}: load --validate {r.planted_in_load.status}, validate "
+                         f"{r.planted.status}" for r in results)
     out.append(("validation finds exactly the planted errors", statuses, planted_ok))
     return out

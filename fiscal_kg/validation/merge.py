@@ -1,0 +1,72 @@
+"""Updating the validation report in the store after ``fiscal-kg load --validate``.
+
+The workers have checked each loaded report with the report-scoped rules. Here the unit-scoped
+rules (shapes/rules.csv ``scope``: last year's report of the same unit) run once over the whole
+store — a new report can change the findings of its successor as well as its own — and the
+sh:ValidationReport in ``VALIDATION_GRAPH`` is updated in place: the results of the loaded reports
+and of the unit-scoped rules are replaced, every other report's results stay as they were.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from fiscal_kg.validation.catalogue import rules_of_scope
+from fiscal_kg.validation.fastpath import Runner
+from fiscal_kg.validation.findings import REPORT_IRI, Finding, report_graph
+from fiscal_kg.validation.shapes import load_shapes
+from loaders.vocab import FKG, VALIDATION_GRAPH
+
+SH = "http://www.w3.org/ns/shacl#"
+
+
+def merge_loaded(store: object, checked: dict[str, list[Finding]]) -> list[Finding]:
+    """Write the findings of the reports in ``checked`` (document IRI → its report-scoped
+    findings) and of the unit-scoped rules into the validation report; returns the loaded
+    reports' findings, all rules."""
+    from fiscal_kg.validation import prepare
+
+    raw: ox.Store = store.raw  # type: ignore[attr-defined]
+    prepare(store)
+    unit_rules = rules_of_scope("unit")
+    across = Runner(raw, load_shapes()).run(sorted(unit_rules))
+    mine = [f for findings in checked.values() for f in findings]
+    replace_results(raw, set(checked), unit_rules, mine + across)
+    loaded = set(checked)
+    return sorted(mine + [f for f in across if f.document in loaded], key=Finding.sort_key)
+
+
+def _iri_list(values: set[str]) -> str:
+    return " ".join(str(ox.NamedNode(v)) for v in sorted(values))
+
+
+def _string_list(values: frozenset[str] | set[str]) -> str:
+    return " ".join(str(ox.Literal(v)) for v in sorted(values))
+
+
+def replace_results(raw: ox.Store, documents: set[str], rules: frozenset[str],
+                    findings: list[Finding]) -> None:
+    """In the validation report: drop the results about ``documents`` and those of ``rules``,
+    add ``findings``, and recompute sh:conforms."""
+    graph, report = ox.NamedNode(str(VALIDATION_GRAPH)), ox.NamedNode(str(REPORT_IRI))
+    doc, rule_id = ox.NamedNode(str(FKG.document)), ox.NamedNode(str(FKG.ruleId))
+    raw.update(f"""
+DELETE {{ GRAPH {graph} {{ {report} <{SH}result> ?r . ?r ?p ?o }} }}
+WHERE {{ GRAPH {graph} {{
+  {{ ?r {doc} ?d VALUES ?d {{ {_iri_list(documents)} }} }}
+  UNION {{ ?r {rule_id} ?id VALUES ?id {{ {_string_list(rules)} }} }}
+  {report} <{SH}result> ?r . ?r ?p ?o }} }}""")
+    conforms = ox.NamedNode(f"{SH}conforms")
+    new = [q for q in _graph_quads(report_graph(findings), graph) if q.predicate != conforms]
+    raw.extend(new)
+    raw.update(f"""PREFIX sh: <{SH}>
+DELETE {{ GRAPH {graph} {{ {report} sh:conforms ?c }} }}
+WHERE {{ GRAPH {graph} {{ {report} sh:conforms ?c }} }};
+INSERT {{ GRAPH {graph} {{ {report} sh:conforms ?ok }} }}
+WHERE {{ BIND(NOT EXISTS {{ GRAPH {graph} {{ ?r sh:resultSeverity sh:Violation }} }} AS ?ok) }}""")
+
+
+def _graph_quads(graph: object, name: ox.NamedNode) -> list[ox.Quad]:
+    from fiscal_kg.store import graph_quads
+
+    return list(graph_quads(graph, name))  # type: ignore[arg-type]
