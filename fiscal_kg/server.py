@@ -33,6 +33,8 @@ while ``fiscal-kg load`` writes to the same directory: stop it, load, restart.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import http.client
 import os
 import shutil
@@ -42,6 +44,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -98,6 +101,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _parent_death_signal() -> object | None:
+    """A function for the child to call before exec that makes Linux send it SIGTERM when its
+    parent thread ends — even when the server is killed with SIGKILL and cannot stop it. Resolved
+    here, in the parent: between fork and exec only an already-loaded C function is safe to call."""
+    name = ctypes.util.find_library("c")
+    if not sys.platform.startswith("linux") or name is None:
+        return None  # elsewhere a server killed by SIGKILL leaves its child running
+    prctl = ctypes.CDLL(name, use_errno=True).prctl
+    return lambda: prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM))
+
+
 class TimeLimit(Exception):
     """The engine did not deliver the whole response in time."""
 
@@ -110,6 +127,11 @@ class Engine:
         self.port = 0
         self.proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
+        # The parent-death signal follows the *thread* that started the child, and a restart
+        # happens in a request's thread, which ends: children are started by this one thread,
+        # which lives as long as the server.
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oxigraph-spawn")
+        self._die_with_parent = _parent_death_signal()
 
     def ensure_running(self) -> None:
         with self._lock:
@@ -117,8 +139,10 @@ class Engine:
                 return
             self.port = free_port()
             command = server_command(self.store_dir, self.port, self.timeout_s)
-            self.proc = subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.PIPE)  # fmt: skip
+            self.proc = self._spawner.submit(
+                subprocess.Popen, command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                preexec_fn=self._die_with_parent,
+            ).result()
             threading.Thread(target=_relay_log, args=(self.proc,), daemon=True).start()
             self._wait_ready()
 
@@ -134,6 +158,7 @@ class Engine:
         raise RuntimeError("the Oxigraph server did not start within 30 s")
 
     def stop(self) -> None:
+        self._spawner.shutdown(wait=False)
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:

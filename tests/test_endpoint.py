@@ -6,8 +6,10 @@ import csv
 import io
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -199,3 +201,46 @@ def test_cap_rows_sets_the_outer_limit(query: str, limit: int, capped: bool) -> 
 def test_cap_rows_leaves_ask_and_non_queries_alone() -> None:
     assert cap_rows("ASK { ?s ?p ?o }", 10) == ("ASK { ?s ?p ?o }", False)
     assert cap_rows("INSERT DATA { <urn:a> <urn:b> 1 }", 10)[1] is False
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent's wait is missing
+
+
+def test_a_killed_server_takes_its_oxigraph_child_along(
+    sample_store_dir: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(sample_store_dir, store)
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fiscal_kg", "serve", "--store", str(store), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    child = 0
+    try:
+        wait_for_sparql(f"http://127.0.0.1:{port}", proc)
+        (child,) = _children(proc.pid)
+        assert _alive(child)
+        proc.kill()  # SIGKILL: serve cannot stop its child itself
+        proc.wait(timeout=20)
+        for _ in range(100):
+            if not _alive(child):
+                break
+            time.sleep(0.1)
+        assert not _alive(child), "the Oxigraph child outlived a server killed with SIGKILL"
+    finally:
+        stop(proc)
+        if child and _alive(child):
+            os.kill(child, signal.SIGKILL)  # a failed check leaves no server behind
