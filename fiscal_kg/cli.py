@@ -101,22 +101,27 @@ def cmd_query(args: argparse.Namespace) -> int:
     from fiscal_kg import query as q
 
     if args.list or not args.name:
-        for name, nq in q.named_queries().items():
+        queries = q.named_queries()
+        for name, nq in queries.items():
             params = " ".join(
                 f"{p.name}={p.type}" if p.required else f"[{p.name}={p.type}]" for p in nq.params
             )
-            print(f"{name:<28} {nq.title}  {params}".rstrip())
+            mark = "*" if nq.portable is not None else ""
+            print(f"{name + mark:<28} {nq.title}  {params}".rstrip())
+        if any(nq.portable is not None for nq in queries.values()):
+            print("* uses LATERAL; its SPARQL 1.1 form (queries/portable/) goes to stores"
+                  " without LATERAL, and with --portable")
         return 0
     try:
         named = q.resolve(args.name)
         values = dict(_key_value(p) for p in args.param)
-        text = q.bind(named, values)
+        q.bind(named, values)  # names and values checked before the store is opened
     except q.QueryError as exc:
         print(f"fiscal-kg query: {exc}", file=sys.stderr)
         return 2
     with _store(args) as store:
         try:
-            result = store.query(text)
+            result = q.run(store, named, values, portable=args.portable)
         except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
             print(f"fiscal-kg query: {named.name}: {exc}", file=sys.stderr)
             return 1
@@ -256,6 +261,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--list", action="store_true", help="list the named queries")
+    p.add_argument(
+        "--portable",
+        action="store_true",
+        help="send a query's SPARQL 1.1 form (queries/portable/) even where the store runs LATERAL",
+    )
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("export", parents=[common, remote], help="export RDF or CSV")

@@ -14,6 +14,10 @@ the query's WHERE group (and of each sub-query that reads them, see
 value like ``"} UNION { ?s ?p ?o`` stays one literal. A parameter that is not
 given (and has no default) is simply unbound: the queries are written so an
 unbound parameter means "all".
+
+A query that uses ``LATERAL`` (SEP-0006: Oxigraph, Jena >= 4.7) has a second, SPARQL 1.1
+form with the same rows in ``queries/portable/NAME.rq``; ``run`` sends that one to a store
+that does not run LATERAL (GraphDB, Virtuoso, QLever, rdflib) or when asked to.
 """
 
 from __future__ import annotations
@@ -66,9 +70,14 @@ class NamedQuery:
     title: str = ""
     question: str = ""
     params: list[Param] = field(default_factory=list)
+    portable: str | None = None  # the SPARQL 1.1 form, when ``text`` uses LATERAL
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
+
+    def form(self, portable: bool) -> str:
+        """The text to send: the SPARQL 1.1 form when asked for and there is one."""
+        return self.portable if portable and self.portable is not None else self.text
 
 
 def parse_query(text: str, name: str = "query", path: Path | None = None) -> NamedQuery:
@@ -98,20 +107,29 @@ def queries_dir() -> Path:
     return resource_dir("queries")
 
 
+PORTABLE_DIR = "portable"  # beside the queries: NAME.rq's SPARQL 1.1 form
+
+
+def read_query(path: Path) -> NamedQuery:
+    """A .rq file with its header, and its SPARQL 1.1 form if ``portable/NAME.rq`` is beside it."""
+    query = parse_query(path.read_text(encoding="utf-8"), path.stem, path)
+    portable = path.parent / PORTABLE_DIR / path.name
+    if portable.is_file():
+        query.portable = portable.read_text(encoding="utf-8")
+    return query
+
+
 def named_queries(directory: Path | None = None) -> dict[str, NamedQuery]:
     """Every queries/*.rq by name (file name without .rq), sorted."""
     directory = directory or queries_dir()
-    out = {}
-    for path in sorted(directory.glob("*.rq")):
-        out[path.stem] = parse_query(path.read_text(encoding="utf-8"), path.stem, path)
-    return out
+    return {path.stem: read_query(path) for path in sorted(directory.glob("*.rq"))}
 
 
 def resolve(name_or_file: str) -> NamedQuery:
     """A named query, or any .rq file (its header is read when it has one)."""
     path = Path(name_or_file)
     if path.suffix == ".rq" and path.is_file():
-        return parse_query(path.read_text(encoding="utf-8"), path.stem, path)
+        return read_query(path)
     queries = named_queries()
     if name_or_file in queries:
         return queries[name_or_file]
@@ -152,8 +170,9 @@ def parameter_term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
     raise QueryError(f"parameter {param.name}: unknown type {kind!r}")
 
 
-def bind(query: NamedQuery, values: dict[str, str]) -> str:
-    """The query text with the given (and default) parameter values in a VALUES block."""
+def bind(query: NamedQuery, values: dict[str, str], *, portable: bool = False) -> str:
+    """The query text (its SPARQL 1.1 form if ``portable``) with the given (and default)
+    parameter values in a VALUES block."""
     unknown = [k for k in values if query.param(k) is None]
     if unknown:
         known = ", ".join(p.name for p in query.params) or "none"
@@ -165,7 +184,7 @@ def bind(query: NamedQuery, values: dict[str, str]) -> str:
             raise QueryError(f"{query.name}: parameter {param.name} ({param.type}) is required")
         if value is not None:
             terms[param.name] = parameter_term(param, value)
-    return inject_values(query.text, terms)
+    return inject_values(query.form(portable), terms)
 
 
 def inject_values(text: str, terms: dict[str, ox.NamedNode | ox.Literal]) -> str:
@@ -330,11 +349,30 @@ def _even_backslashes(text: str, end: int) -> bool:
     return count % 2 == 0
 
 
-def run(store: Store, query: NamedQuery | str, values: dict[str, str] | None = None) -> QueryResult:
-    """Bind parameters and run a named query (or a query text) on a store."""
+def uses_lateral(text: str) -> bool:
+    """Whether a query text uses the LATERAL keyword (comments and strings aside)."""
+    return any(token.upper() == "LATERAL" for token, _ in _tokens(text))
+
+
+def wants_portable(query: NamedQuery, store: Store, portable: bool = False) -> bool:
+    """Whether to send a named query's SPARQL 1.1 form: asked for (``portable``), or the store
+    does not run LATERAL. The one place that chooses between the two forms; the store is asked
+    only for a query that has both (a remote store asks its server once)."""
+    return query.portable is not None and (portable or not store.supports_lateral)
+
+
+def run(
+    store: Store,
+    query: NamedQuery | str,
+    values: dict[str, str] | None = None,
+    *,
+    portable: bool = False,
+) -> QueryResult:
+    """Bind parameters and run a named query (or a query text) on a store, in the form the
+    store runs (``portable`` forces the SPARQL 1.1 form)."""
     if isinstance(query, str):
         query = parse_query(query)
-    return store.query(bind(query, values or {}))
+    return store.query(bind(query, values or {}, portable=wants_portable(query, store, portable)))
 
 
 # ---------------------------------------------------------------------------

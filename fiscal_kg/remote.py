@@ -8,13 +8,20 @@ protocol's definition). The server must use the union of its named graphs as
 the default graph (Oxigraph: ``--union-default-graph``; Fuseki:
 ``tdb2:unionDefaultGraph true``; GraphDB and Virtuoso do so by default), since
 the named queries rely on it exactly as they do on the embedded store.
+
+Whether the server runs LATERAL (Oxigraph, Jena >= 4.7) is asked once per store with a
+tiny query; a server that answers it with an error (GraphDB, Virtuoso, QLever) gets the
+named queries' SPARQL 1.1 forms (``fiscal_kg.query.wants_portable``).
 """
 
 from __future__ import annotations
 
+from urllib.error import HTTPError
+
 import requests
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from fiscal_kg.store import (
     XSD_STRING,
@@ -26,6 +33,8 @@ from fiscal_kg.store import (
 )
 
 TIMEOUT_S = 300  # per HTTP request; a report or a named query takes far less
+# ?y is 1 only where the block sees the binding of ?x from outside it
+LATERAL_PROBE = "SELECT ?y WHERE { BIND(1 AS ?x) LATERAL { BIND(?x AS ?y) } }"
 
 
 def term_from_json(binding: dict[str, str]) -> RDFTerm:
@@ -59,6 +68,7 @@ class RemoteStore(StoreBase):
         self.endpoint, self.update_endpoint, self.gsp = endpoint, update_endpoint, gsp
         self.timeout = timeout
         self._http = requests.Session()
+        self._lateral: bool | None = None  # asked on first use
 
     def close(self) -> None:
         self._http.close()
@@ -107,6 +117,19 @@ class RemoteStore(StoreBase):
 
     # -- reading -------------------------------------------------------------
 
+    @property
+    def supports_lateral(self) -> bool:
+        """Whether the server runs LATERAL: asked once, with a probe query. An error answer
+        (a parser that does not know the keyword) or a wrong one means no; a server that
+        cannot be reached raises, as the query itself would."""
+        if self._lateral is None:
+            try:
+                rows = self.query(LATERAL_PROBE).rows
+            except (SPARQLWrapperException, HTTPError, ValueError):
+                rows = []
+            self._lateral = [tuple(str(term) for term in row) for row in rows] == [("1",)]
+        return self._lateral
+
     def query(self, sparql: str) -> QueryResult:
         if not self.endpoint:
             raise ValueError("this remote store has no --endpoint for queries")
@@ -119,7 +142,10 @@ class RemoteStore(StoreBase):
         # ("# … reports loaded …" reads as LOAD, sent as an update); this method only
         # runs SELECT/ASK queries, and both are sent the same way.
         client.queryType = SELECT
-        data = client.queryAndConvert()
+        try:
+            data = client.queryAndConvert()
+        except SPARQLWrapperException as exc:  # 400, 404, 500…: the server's words, no traceback
+            raise ValueError(f"{self.endpoint} did not run the query: {exc}") from exc
         if not isinstance(data, dict):
             raise ValueError(f"endpoint {self.endpoint} did not answer with SPARQL JSON results")
         if "boolean" in data:

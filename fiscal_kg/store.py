@@ -191,6 +191,9 @@ class Store(Protocol):
 
     def query(self, sparql: str) -> QueryResult: ...
 
+    @property
+    def supports_lateral(self) -> bool: ...
+
     def update(self, sparql: str) -> None: ...
 
     def graph(self, graph_iri: str) -> Graph: ...
@@ -208,6 +211,12 @@ class StoreBase:
 
     def put_graph(self, graph_iri: str, graph: Graph) -> int:
         raise NotImplementedError
+
+    @property
+    def supports_lateral(self) -> bool:
+        """Whether queries may use LATERAL (SEP-0006); else the named queries' SPARQL 1.1 forms
+        are sent (fiscal_kg.query.wants_portable)."""
+        return False
 
     def __enter__(self) -> Self:
         return self
@@ -395,6 +404,10 @@ class OxigraphStore(StoreBase):
             self._replace(name, quads)
 
     # -- reading -------------------------------------------------------------
+
+    @property
+    def supports_lateral(self) -> bool:
+        return True  # Oxigraph implements SEP-0006
 
     def query(self, sparql: str) -> QueryResult:
         """Run a SELECT or ASK query over the union of all named graphs."""

@@ -99,3 +99,14 @@ def test_load_through_the_graph_store_protocol(sample_paths, sample_store, tmp_p
 def test_a_remote_store_needs_an_endpoint() -> None:
     with pytest.raises(ValueError, match="endpoint"):
         RemoteStore(None)
+
+
+def test_a_query_the_server_refuses_is_a_clear_error(server, tmp_path: Path, capsys) -> None:
+    with pytest.raises(ValueError, match="did not run the query"):
+        RemoteStore(f"{server}/query").query("SELECT ?x WHERE { ?x ?p }")  # malformed
+    broken = tmp_path / "broken.rq"
+    broken.write_text("# title: broken\nSELECT ?x WHERE { ?x ?p }\n", encoding="utf-8")
+    assert main(["query", "--endpoint", f"{server}/query", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert "fiscal-kg query: broken:" in err and "did not run the query" in err
+    assert "Traceback" not in err

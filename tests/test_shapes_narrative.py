@@ -133,3 +133,18 @@ def test_budget_to_final_rate() -> None:
     claims[2].growth_rate = D("3.71")
     found = findings(report([], claims, kind="final-account"), rules=NARR)
     assert rules_at(found) == {("NARR-BUDGET-FINAL", 83)}
+
+
+def test_zero_amounts_recompute_to_zero_not_to_nothing() -> None:
+    """Oxigraph 0.5.13 leaves 0 ÷ a decimal with a fraction unbound; the shapes guard it, so
+    a zero amount's share and an unchanged amount's growth recompute to 0 (pyshacl agrees)."""
+    claims = [
+        claim(300, "389.75", item="income-total", section="s7"),
+        claim(312, "0.00", item="prior-balance", share=D("0.00"), section="s7"),  # right
+        claim(313, "0.00", item="prior-balance", share=D("1.50"), section="s7"),  # 0.00
+        claim(350, "18.26", change=D("0.00"), growth_rate=D("0.00")),  # unchanged: right
+        claim(351, "18.26", change=D("0.00"), growth_rate=D("5.00")),  # 0.00 (±2.7: ±0.5 change)
+    ]
+    found = findings(report(_tables(), claims), rules=NARR)
+    assert rules_at(found) == {("NARR-SHARE", 313), ("NARR-GROWTH", 351)}
+    assert [f.expected for f in sorted(found, key=lambda f: f.line)] == [D("0"), D("0")]
