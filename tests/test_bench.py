@@ -62,6 +62,10 @@ def test_every_report_loaded_and_queries_ran(bench_run) -> None:
     assert len(result["load_s"]) == 1
     assert result["query_ms"], "no named query was timed"
     assert all(len(times) == 1 for times in result["query_ms"].values())
+    # again for one unit: only the queries with a `unit` parameter (totals-by-class has one,
+    # units-by-division does not)
+    assert result["query_unit"] and "totals-by-class" in result["unit_query_ms"]
+    assert "units-by-division" not in result["unit_query_ms"]
     assert result["writer_rss_mb"] > 0 and result["worker_rss_mb"]
 
 

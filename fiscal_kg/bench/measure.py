@@ -103,6 +103,8 @@ def _one_run(paths: Sequence[str], config: dict, result: SizeResult, phases: Pha
         if run > 0:
             names = [n for n in names if n in result.query_ms]
         _time_queries(queried, names, config, result, phases.clock)
+        result.query_unit = Corpus.from_json(config["corpus"]).files[0].unit
+        _time_queries(queried, names, config, result, phases.clock, result.query_unit)
         if run == 0 or result.validate_s:
             _validate(plain, config, result, phases, run)
     finally:
@@ -169,38 +171,46 @@ def _validate(store_dir: Path, config: dict, result: SizeResult, phases: Phases,
 
 
 def _time_queries(store_dir: Path, names: list[str], config: dict, result: SizeResult,
-                  clock: Clock) -> None:
-    """Time each query; one that overruns is stopped (and the rest go on in a new process)."""
+                  clock: Clock, unit: str = "") -> None:
+    """Time each query, over all reports or (``unit``) for one unit's reports only; one that
+    overruns is stopped (and the rest go on in a new process)."""
     todo = list(names)
     while todo:
-        phase = PhaseProcess(store_dir, {"kind": "queries", "names": todo})
+        phase = PhaseProcess(store_dir, {"kind": "queries", "names": todo, "unit": unit})
         try:
             with TreeWatch(phase.pid) as watch:
-                _next_queries(phase, todo, config, result, clock)
+                _next_queries(phase, todo, config, result, clock, unit)
         finally:
             phase.stop()
         result.query_rss_mb = max(result.query_rss_mb, watch.total_mb())
 
 
 def _next_queries(phase: PhaseProcess, todo: list[str], config: dict, result: SizeResult,
-                  clock: Clock) -> None:
-    """Read the phase's answers, in ``todo``'s order, until it is done or one query overruns."""
+                  clock: Clock, unit: str) -> None:
+    """Read the phase's answers until it is done or one query overruns. Answers come in
+    ``todo``'s order; with a unit, the queries without a ``unit`` parameter send none."""
+    times = result.unit_query_ms if unit else result.query_ms
+    prefix = "unit-query" if unit else "query"
     while todo:
         limit = max(1.0, min(config["query_timeout_s"], clock.left()))
         message = phase.next(limit)
-        if message is None:  # overran: stopped
+        if message is None:  # overran: stopped (with a unit: the first not yet answered)
             name = todo.pop(0)
-            result.stopped[f"query:{name}"] = limit
-            result.notes.append(f"query {name} stopped after {limit:,.0f} s")
+            result.stopped[f"{prefix}:{name}"] = limit
+            result.notes.append(f"{prefix} {name} stopped after {limit:,.0f} s")
             return
+        if message[0] == "done":
+            todo.clear()
+            return
+        if message[0] == "error" and len(message) == 2:  # the process died: charge the query
+            result.skipped_queries[todo.pop(0)] = message[1]  # it was on, go on in a new one
+            return
+        name = message[1] if message[0] == "query" else message[2]
+        del todo[: todo.index(name) + 1]  # with a unit, those before it were not for one unit
         if message[0] == "error":
-            result.skipped_queries[todo.pop(0)] = message[1]
-            if message[1].startswith("phase process"):
-                return
-            continue
-        _, name, seconds = message
-        todo.remove(name)
-        result.query_ms.setdefault(name, []).append(seconds * 1000)
+            result.skipped_queries[name] = message[1]
+        else:
+            times.setdefault(name, []).append(message[2] * 1000)
 
 
 def _measure_pyshacl(paths: Sequence[str], config: dict, result: SizeResult, clock: Clock) -> None:

@@ -91,13 +91,20 @@ def _phase_main(conn: object, store_dir: str, task: dict) -> None:
                 conn.send(("validate", seconds, rows, sorted(finding_key(f) for f in found)))
         else:
             queries, _ = runnable_queries()
+            unit = task.get("unit")
             for name in task["names"]:
+                named, values = queries[name]
+                if unit:  # one unit's reports: the query must take a `unit` parameter
+                    if named.param("unit") is None:  # type: ignore[attr-defined]
+                        continue
+                    values = {**values, "unit": unit}
                 try:
-                    seconds, _ = timed(lambda name=name: run_query(store, queries[name]))
+                    seconds, _ = timed(lambda q=(named, values): run_query(store, q))
                 except Exception as exc:  # a broken query costs its row, not the bench
-                    conn.send(("error", f"failed: {type(exc).__name__}: {exc}"[:200]))
+                    conn.send(("error", f"failed: {type(exc).__name__}: {exc}"[:200], name))
                     continue
                 conn.send(("query", name, seconds))
+            conn.send(("done",))
         time.sleep(0.6)  # let the parent sample this process's peak before it ends
     finally:
         store.close()

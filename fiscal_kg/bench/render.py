@@ -166,10 +166,12 @@ def _query_table(results: Sequence[SizeResult]) -> list[str]:
     names = [n for n in names if n not in skipped]
     if not names and not skipped:
         return ["(no named queries)"]
-    header = ["query (ms)", *(str(r.size) for r in results)]
+    header = ["query (ms)", *(f"{r.size} reports" for r in results)]
     pair = growth_pair(results)
     if pair:
         header.append(f"growth {pair[0].size}→{pair[1].size}")
+    with_unit = [r for r in results if r.unit_query_ms]
+    header += [f"{r.size}, one unit" for r in with_unit]
     rows = []
     for name in names:
         cells = []
@@ -179,10 +181,19 @@ def _query_table(results: Sequence[SizeResult]) -> list[str]:
         row = [name, *cells]
         if pair:
             row.append(ratio(*(phase_s(r, f"query:{name}") for r in pair)))
+        row += [_unit_cell(r, name) for r in with_unit]
         rows.append(row)
     for name, why in sorted(skipped.items()):
-        rows.append([name, *(["skipped"] * len(results)), *([why] if pair else [])])
-    return _md_table(header, rows)
+        rows.append([name, *(["skipped"] * (len(header) - 2)), why])
+    note = [f"one unit: the query given `unit` = {with_unit[-1].query_unit} (one report; the "
+            "queries without a `unit` parameter are marked -)"] if with_unit else []
+    return [*_md_table(header, rows), "", *note]
+
+
+def _unit_cell(r: SizeResult, name: str) -> str:
+    if f"unit-query:{name}" in r.stopped:
+        return show(r.stopped[f"unit-query:{name}"] * 1000, ">")
+    return show(r.unit_query_medians().get(name)) if name in r.unit_query_ms else "-"
 
 
 def _pyshacl_lines(results: Sequence[SizeResult]) -> list[str]:

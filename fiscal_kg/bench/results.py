@@ -19,7 +19,9 @@ class SizeResult:
     load_validate_s: list[float] = field(default_factory=list)  # `fiscal-kg load --validate`
     validate_s: list[float] = field(default_factory=list)  # `fiscal-kg validate` of a stored corpus
     link_s: list[float] = field(default_factory=list)
-    query_ms: dict[str, list[float]] = field(default_factory=dict)
+    query_ms: dict[str, list[float]] = field(default_factory=dict)  # all reports
+    unit_query_ms: dict[str, list[float]] = field(default_factory=dict)  # given one `unit`
+    query_unit: str = ""  # that unit
     skipped_queries: dict[str, str] = field(default_factory=dict)
     writer_rss_mb: float = 0.0  # peak of the process loading the store
     validate_rss_mb: float = 0.0  # peak of the validation process (and any it starts)
@@ -63,6 +65,9 @@ class SizeResult:
 
     def query_medians(self) -> dict[str, float]:
         return {name: statistics.median(v) for name, v in self.query_ms.items() if v}
+
+    def unit_query_medians(self) -> dict[str, float]:
+        return {name: statistics.median(v) for name, v in self.unit_query_ms.items() if v}
 
     @property
     def peak_rss_mb(self) -> float:

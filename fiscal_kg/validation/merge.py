@@ -2,7 +2,8 @@
 
 The workers have checked each loaded report with the report-scoped rules. Here the unit-scoped
 rules (shapes/rules.csv ``scope``: last year's report of the same unit) run once over the whole
-store — a new report can change the findings of its successor as well as its own — and the
+store when a loaded report's unit has other reports — a new report can change the findings of
+its successor as well as its own; a unit with one report has none to change — and the
 sh:ValidationReport in ``VALIDATION_GRAPH`` is updated in place: the results of the loaded reports
 and of the unit-scoped rules are replaced, every other report's results stay as they were.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from fiscal_kg.validation.catalogue import rules_of_scope
-from fiscal_kg.validation.fastpath import Runner
+from fiscal_kg.validation.fastpath import Runner, report_units
 from fiscal_kg.validation.findings import REPORT_IRI, Finding, report_graph
 from fiscal_kg.validation.shapes import load_shapes
 from loaders.vocab import FKG, VALIDATION_GRAPH
@@ -28,12 +29,24 @@ def merge_loaded(store: object, checked: dict[str, list[Finding]]) -> list[Findi
 
     raw: ox.Store = store.raw  # type: ignore[attr-defined]
     prepare(store)
-    unit_rules = rules_of_scope("unit")
-    across = Runner(raw, load_shapes()).run(sorted(unit_rules))
+    unit_rules, across = rules_of_scope("unit"), []
+    if _units_with_other_reports(raw, set(checked)):
+        across = Runner(raw, load_shapes()).run(sorted(unit_rules))
+    else:  # no loaded report has another of its unit: no unit-scoped finding can change
+        unit_rules = frozenset()
     mine = [f for findings in checked.values() for f in findings]
     replace_results(raw, set(checked), unit_rules, mine + across)
     loaded = set(checked)
     return sorted(mine + [f for f in across if f.document in loaded], key=Finding.sort_key)
+
+
+def _units_with_other_reports(raw: ox.Store, documents: set[str]) -> set[str]:
+    """The units of ``documents`` that have more than one report in the store."""
+    count: dict[str, int] = {}
+    units = report_units(raw)
+    for unit in units.values():
+        count[unit] = count.get(unit, 0) + 1
+    return {units[d] for d in documents if d in units and count[units[d]] > 1}
 
 
 def _iri_list(values: set[str]) -> str:
