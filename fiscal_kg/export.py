@@ -1,7 +1,7 @@
 """``fiscal-kg export``: the store as RDF (Turtle, N-Quads, JSON-LD) or as CSV tables.
 
-The CSV exports are SPARQL queries over the store, so they work the same on
-the embedded store and on a remote endpoint. ``csv`` has one row per amount
+The CSV exports are SPARQL queries over the store (``queries/export/*.rq``), so they work the
+same on the embedded store and on a remote endpoint. ``csv`` has one row per amount
 fact and one per narrative claim; ``indicators-csv`` one row per performance
 indicator.
 """
@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from fiscal_kg.query import QueryResult
 from fiscal_kg.store import OxigraphStore, Store
 from loaders.rdf import CURRENCY_KEY
+from loaders.resources import resource_dir
 
 RDF_FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -40,81 +41,15 @@ FACT_COLUMNS = [
     "budget_unit", "fiscal_year", "document_kind",
 ]  # fmt: skip
 
-_PREFIXES = """PREFIX fkg: <https://w3id.org/fiscal-kg/def#>
-PREFIX qb: <http://purl.org/linked-data/cube#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
-
-FACTS_AND_CLAIMS = _PREFIXES + """
-SELECT ?document ?table ?code ?label ?column ?amount ?currency ?line ?kind ?lineItem ?raw
-       ?header ?amountYuan ?share ?change ?unitName ?year ?docKind ?col
-WHERE {
-  {
-    ?item a fkg:AmountFact ; fkg:document ?document ; qb:dataSet ?t ;
-          fkg:amount ?amount ; fkg:sourceLine ?line ; fkg:column ?columnConcept .
-    ?t fkg:titleAsPrinted ?table .
-    OPTIONAL { ?t fkg:currencyUnit ?currency }
-    OPTIONAL { ?item fkg:columnIndex ?col }
-    OPTIONAL { ?item fkg:rowLabel ?label }
-    OPTIONAL { ?item fkg:columnHeader ?header }
-    OPTIONAL { ?item fkg:economicClassification ?econ }
-    BIND(IF(BOUND(?econ), CONCAT("econ:", STRAFTER(STR(?econ), "/economic/")),
-            STRAFTER(STR(?columnConcept), "/columns/")) AS ?column)
-    BIND("fact" AS ?kind)
-  } UNION {
-    ?item a fkg:NarrativeClaim ; fkg:document ?document ; fkg:sourceLine ?line .
-    OPTIONAL { ?item fkg:section/fkg:titleAsPrinted ?table }
-    OPTIONAL { ?item fkg:itemLabel ?label }
-    OPTIONAL { ?item fkg:amount ?amount }
-    OPTIONAL { ?item fkg:currencyUnit ?currency }
-    OPTIONAL { ?item fkg:statedShare ?share }
-    OPTIONAL { ?item fkg:statedChange ?change }
-    BIND("claim" AS ?kind)
-  }
-  OPTIONAL { ?item fkg:codeNotation ?code }
-  OPTIONAL { ?item fkg:lineItem ?lineItemConcept }
-  OPTIONAL { ?item fkg:rawText ?raw }
-  OPTIONAL { ?item fkg:amountYuan ?amountYuan }
-  BIND(STRAFTER(STR(?lineItemConcept), "/line-items/") AS ?lineItem)
-  ?document fkg:unit ?unit ; fkg:fiscalYear ?year ; fkg:documentKind ?docKindConcept .
-  ?unit skos:prefLabel ?unitName .
-  BIND(STRAFTER(STR(?docKindConcept), "/document-kinds/") AS ?docKind)
-}
-ORDER BY ?document ?line ?kind ?col
-"""
-
 INDICATOR_COLUMNS = [
     "document", "budget_unit", "fiscal_year", "performance_table", "project", "level1",
     "level2", "level3", "target_operator", "target_value", "target_unit", "target_text",
     "weight", "actual", "actual_value", "actual_unit", "score", "source_line",
 ]  # fmt: skip
 
-INDICATORS = _PREFIXES + """
-SELECT ?document ?unitName ?year ?tableTitle ?project ?level1 ?level2 ?level3
-       ?targetOperator ?targetValue ?targetUnit ?targetText ?weight ?actual ?actualValue
-       ?actualUnit ?score ?line
-WHERE {
-  ?i a fkg:PerformanceIndicator ; fkg:document ?document ; fkg:sourceLine ?line .
-  OPTIONAL { ?i fkg:performanceTable/fkg:titleAsPrinted ?tableTitle }
-  OPTIONAL { ?i fkg:project/rdfs:label ?project }
-  OPTIONAL { ?i fkg:level1Name ?level1 }
-  OPTIONAL { ?i fkg:level2Name ?level2 }
-  OPTIONAL { ?i fkg:level3Name ?level3 }
-  OPTIONAL { ?i fkg:targetOperator ?targetOperator }
-  OPTIONAL { ?i fkg:targetValue ?targetValue }
-  OPTIONAL { ?i fkg:targetUnit ?targetUnit }
-  OPTIONAL { ?i fkg:targetText ?targetText }
-  OPTIONAL { ?i fkg:weight ?weight }
-  OPTIONAL { ?i fkg:actualText ?actual }
-  OPTIONAL { ?i fkg:actualValue ?actualValue }
-  OPTIONAL { ?i fkg:actualUnit ?actualUnit }
-  OPTIONAL { ?i fkg:score ?score }
-  ?document fkg:unit ?unit ; fkg:fiscalYear ?year .
-  ?unit skos:prefLabel ?unitName .
-}
-ORDER BY ?document ?line
-"""
+def export_query(name: str) -> str:
+    """The SPARQL of a CSV export: ``queries/export/NAME.rq``."""
+    return (resource_dir("queries") / "export" / f"{name}.rq").read_text(encoding="utf-8")
 
 
 def _text(term: object) -> str:
@@ -129,7 +64,7 @@ def export_facts_csv(store: Store, out: IO[str]) -> int:
     """One row per amount fact and per narrative claim; returns the row count."""
     writer = csv.writer(out)
     writer.writerow(FACT_COLUMNS)
-    rows = _rows(store.query(FACTS_AND_CLAIMS))
+    rows = _rows(store.query(export_query("facts-and-claims")))
     for r in rows:
         currency = r["currency"].rsplit("/", 1)[-1]
         writer.writerow([
@@ -144,7 +79,7 @@ def export_facts_csv(store: Store, out: IO[str]) -> int:
 def export_indicators_csv(store: Store, out: IO[str]) -> int:
     writer = csv.writer(out)
     writer.writerow(INDICATOR_COLUMNS)
-    rows = _rows(store.query(INDICATORS))
+    rows = _rows(store.query(export_query("indicators")))
     for r in rows:
         writer.writerow([
             r["document"], r["unitName"], r["year"], r["tableTitle"], r["project"],

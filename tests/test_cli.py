@@ -186,10 +186,15 @@ def test_demo(tmp_path: Path, capsys) -> None:
     out = capsys.readouterr().out
     assert f"store: {store}" in out
     assert "    reports: 5" in out and "units: 5 of 5 linked to a division" in out
-    assert "   findings: " in out and "Violation" in out
+    assert "   findings: 36 Info, 7 Violation, 20 Warning" in out
     with OxigraphStore(store, read_only=True) as opened:
         docs = opened.query(
             "SELECT (COUNT(?d) AS ?n) WHERE { "
             "?d a <https://w3id.org/fiscal-kg/def#FiscalDocument> }"
         )
         assert docs.values("n") == [5]
+        results = opened.query(  # the validation report went to disk with the reports
+            "SELECT (COUNT(?r) AS ?n) WHERE { GRAPH <https://w3id.org/fiscal-kg/graph/validation>"
+            " { ?r a <http://www.w3.org/ns/shacl#ValidationResult> } }"
+        )
+        assert results.values("n") == [63]

@@ -126,10 +126,11 @@ def _notes_on_columns(bench: Bench) -> list[str]:
         "over the store after it (`fiscal-kg load --validate`), and validation in load = "
         "its extra time per report; re-validate = fiscal_kg.validation.validate(store) over "
         "the whole first store (as `fiscal-kg validate`), in a process of its own, as is each "
-        "run's set of queries (on the second store); peak "
-        "RSS = loading process + the processes it starts + validation process and the ones it "
-        "starts (VmHWM, sampled; an upper bound: they need not peak together and forked "
-        "processes share pages); the query processes' peak is given apart.",
+        "run's set of queries (on the second store; each query process first runs one untimed "
+        "query that counts the reports, as a running endpoint has its store open and warm); "
+        "peak RSS = the loading process + the processes it starts (VmHWM, sampled; an upper "
+        "bound: they need not peak together and forked processes share pages); the "
+        "re-validation and query processes' peaks are given apart.",
         "planted errors: each synthetic report must yield its sample's own findings (same rule, "
         "same line) and each planted error (its rule at its line); a further finding is "
         "accepted only when it is on an edited line or cites one (a planted cell also breaks "
@@ -140,6 +141,8 @@ def _notes_on_columns(bench: Bench) -> list[str]:
         extra = [f"corpus written in {r.generate_s:.1f} s", f"linking {show(link, digits=2)} s"]
         if r.corpus:
             extra.append(_corpus_line(r.corpus))
+        if r.validate_rss_mb:
+            extra.append(f"re-validation processes peak RSS {r.validate_rss_mb:,.0f} MB")
         if r.query_rss_mb:
             extra.append(f"query process peak RSS {r.query_rss_mb:,.0f} MB")
         if r.failed_reports:

@@ -24,7 +24,7 @@ class SizeResult:
     query_unit: str = ""  # that unit
     skipped_queries: dict[str, str] = field(default_factory=dict)
     writer_rss_mb: float = 0.0  # peak of the process loading the store
-    validate_rss_mb: float = 0.0  # peak of the validation process (and any it starts)
+    validate_rss_mb: float = 0.0  # peak of the re-validation process and the ones it starts
     query_rss_mb: float = 0.0  # peak of the query processes (not in the RSS target)
     worker_rss_mb: list[float] = field(default_factory=list)  # peak of each loading subprocess
     failed_reports: list[str] = field(default_factory=list)
@@ -71,10 +71,10 @@ class SizeResult:
 
     @property
     def peak_rss_mb(self) -> float:
-        """Loading and validating: the writer, its loading subprocesses and the validation
-        process. An upper bound: they need not peak together, and forked processes' shared
-        pages count in each."""
-        return self.writer_rss_mb + sum(self.worker_rss_mb) + self.validate_rss_mb
+        """Loading and validating as `fiscal-kg load --validate` does: the writer and its
+        loading subprocesses, all alive at once. An upper bound: the writer's peak is over both
+        loads, they need not peak together, and forked processes' shared pages count in each."""
+        return self.writer_rss_mb + sum(self.worker_rss_mb)
 
     @property
     def measured_rss_mb(self) -> float | None:
