@@ -116,3 +116,11 @@ def test_load_validate_on_the_command_line(sample_paths: list[Path], tmp_path: P
     assert code == 1  # loaded, but Violations found (as `fiscal-kg validate` exits)
     assert "loaded 5 report(s), 0 failed" in out
     assert "validated: 7 Violation, 20 Warning, 36 Info" in out
+
+
+def test_load_validate_refuses_a_remote_store(sample_paths: list[Path],
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["load", "--endpoint", "http://127.0.0.1:9/query", "--update-endpoint",
+                 "http://127.0.0.1:9/update", "--validate", str(sample_paths[0])])
+    assert code == 2  # refused before anything is sent
+    assert "--validate needs the embedded store" in capsys.readouterr().err
