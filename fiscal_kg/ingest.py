@@ -101,21 +101,15 @@ def report_files(paths: Sequence[str | Path]) -> list[Path]:
     return files
 
 
-_VALIDATOR: list[object] = []  # one ReportValidator per process, made on first use
-
-
 def parse_chunk(paths: Sequence[str], validate: bool = False) -> list[Parsed]:
     """``parse_one`` for each path; with ``validate``, the parsed reports' findings too."""
     parsed = [parse_one(path) for path in paths]
     good = [p for p in parsed if p.error is None]
     if validate and good:
-        from fiscal_kg.validation.per_report import ReportValidator
+        from fiscal_kg.validation.per_report import report_validator
 
-        if not _VALIDATOR:
-            _VALIDATOR.append(ReportValidator())
-        validator: ReportValidator = _VALIDATOR[0]  # type: ignore[assignment]
         try:
-            results = validator.validate([(p.graph_iri, p.nquads) for p in good])
+            results = report_validator().validate([(p.graph_iri, p.nquads) for p in good])
         except (OSError, ValueError, SyntaxError, RuntimeError) as exc:
             for p in good:  # stored all the same: `fiscal-kg validate` can check them later
                 p.summary["validation_error"] = f"{type(exc).__name__}: {exc}"
@@ -216,5 +210,6 @@ def load_paths(
                 reason = p.summary.get("validation_error", "not validated")
                 print(f"{p.path}: loaded but not validated ({reason}); `fiscal-kg validate` "
                       "checks it", file=sys.stderr)
-        summary.findings = merge_loaded(store, checked)
+        unchecked = {p.graph_iri for p in summary.loaded if p.findings is None}
+        summary.findings = merge_loaded(store, checked, unchecked)
     return summary

@@ -124,3 +124,21 @@ def test_load_validate_refuses_a_remote_store(sample_paths: list[Path],
                  "http://127.0.0.1:9/update", "--validate", str(sample_paths[0])])
     assert code == 2  # refused before anything is sent
     assert "--validate needs the embedded store" in capsys.readouterr().err
+
+
+def test_a_report_that_cannot_be_validated_is_still_loaded(
+    sample_paths: list[Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(self: ReportValidator, reports: object) -> list:
+        raise ValueError("no shapes today")
+
+    store = OxigraphStore()
+    load_paths(store, sample_paths[:1], workers=1, quiet=True, validate=True)
+    assert len(_results(store)) == 7  # 000's findings, from a first load
+    monkeypatch.setattr(ReportValidator, "validate", broken)
+    summary = load_paths(store, sample_paths[:1], workers=1, quiet=True, validate=True)
+    assert len(summary.loaded) == 1 and not summary.failed  # stored all the same
+    assert summary.findings == []
+    assert "loaded but not validated (ValueError: no shapes today)" in capsys.readouterr().err
+    assert summary.loaded[0].graph_iri in store.graph_names()
+    assert _results(store) == []  # the old text's results are gone: they may no longer hold

@@ -21,10 +21,12 @@ from loaders.vocab import FKG, VALIDATION_GRAPH
 SH = "http://www.w3.org/ns/shacl#"
 
 
-def merge_loaded(store: object, checked: dict[str, list[Finding]]) -> list[Finding]:
+def merge_loaded(store: object, checked: dict[str, list[Finding]],
+                 unchecked: set[str] | None = None) -> list[Finding]:
     """Write the findings of the reports in ``checked`` (document IRI → its report-scoped
-    findings) and of the unit-scoped rules into the validation report; returns the loaded
-    reports' findings, all rules."""
+    findings) and of the unit-scoped rules into the validation report, and drop the results of
+    the ``unchecked`` ones (reloaded, but their validation failed: old results would describe
+    the old text); returns the checked reports' findings, all rules."""
     from fiscal_kg.validation import prepare
 
     raw: ox.Store = store.raw  # type: ignore[attr-defined]
@@ -35,7 +37,7 @@ def merge_loaded(store: object, checked: dict[str, list[Finding]]) -> list[Findi
     else:  # no loaded report has another of its unit: no unit-scoped finding can change
         unit_rules = frozenset()
     mine = [f for findings in checked.values() for f in findings]
-    replace_results(raw, set(checked), unit_rules, mine + across)
+    replace_results(raw, set(checked) | (unchecked or set()), unit_rules, mine + across)
     loaded = set(checked)
     return sorted(mine + [f for f in across if f.document in loaded], key=Finding.sort_key)
 

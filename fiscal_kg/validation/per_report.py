@@ -2,15 +2,16 @@
 
 Reading a report back from the on-disk store costs more than validating it (RocksDB: ≈ 15 µs a
 quad; docs/architecture.md, "Where the time goes"), so ``fiscal-kg load --validate`` checks each
-report in the worker that parsed it: a small in-memory store holds the reference data (ontology,
-code lists, rule data) for the worker's life, a few reports are added, every ``report``-scoped
-rule (shapes/rules.csv) runs once over them, and they are dropped again. Rules that need other
-reports of the unit (``unit`` scope) run over the store after the load (``validation.finish``).
+report in the worker that parsed it: a few reports at a time go into a small in-memory store with
+the reference data (ontology, code lists, rule data, read once per worker), and every
+``report``-scoped rule (shapes/rules.csv) runs once over them. Rules that need other reports of
+the unit (``unit`` scope) run over the store after the load (``validation.merge``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -66,3 +67,9 @@ class ReportValidator:
             if finding.document in by_document:  # not the reference graphs' findings
                 by_document[finding.document].append(finding)
         return [by_document[iri] for iri, _ in reports]
+
+
+@lru_cache(maxsize=1)
+def report_validator() -> ReportValidator:
+    """This process's validator (a loading worker's: its reference data and shapes read once)."""
+    return ReportValidator()
