@@ -204,12 +204,15 @@ def load_paths(
     if validate:
         from fiscal_kg.validation.merge import merge_loaded
 
-        checked = {p.graph_iri: p.findings for p in summary.loaded if p.findings is not None}
+        checked: dict[str, list[Finding]] = {}
+        unchecked: set[str] = set()
         for p in summary.loaded:
-            if p.findings is None:
-                reason = p.summary.get("validation_error", "not validated")
-                print(f"{p.path}: loaded but not validated ({reason}); `fiscal-kg validate` "
-                      "checks it", file=sys.stderr)
-        unchecked = {p.graph_iri for p in summary.loaded if p.findings is None}
+            if p.findings is not None:
+                checked[p.graph_iri] = p.findings
+                continue
+            unchecked.add(p.graph_iri)
+            reason = p.summary.get("validation_error", "not validated")
+            print(f"{p.path}: loaded but not validated ({reason}); `fiscal-kg validate` checks it",
+                  file=sys.stderr)
         summary.findings = merge_loaded(store, checked, unchecked)
     return summary

@@ -125,7 +125,7 @@ class RemoteStore(StoreBase):
         if self._lateral is None:
             try:
                 rows = self.query(LATERAL_PROBE).rows
-            except (SPARQLWrapperException, HTTPError, ValueError):
+            except (HTTPError, ValueError):  # query() turns a refusal into ValueError
                 rows = []
             self._lateral = [tuple(str(term) for term in row) for row in rows] == [("1",)]
         return self._lateral

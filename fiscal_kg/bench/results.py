@@ -48,10 +48,6 @@ class SizeResult:
         return {k: v for k, v in out.items() if v is not None}
 
     @property
-    def load_median(self) -> float | None:
-        return median(self.load_s)
-
-    @property
     def validate_median(self) -> float | None:
         return median(self.validate_s)
 
@@ -64,10 +60,10 @@ class SizeResult:
         return median(self.fast_s)
 
     def query_medians(self) -> dict[str, float]:
-        return {name: statistics.median(v) for name, v in self.query_ms.items() if v}
+        return medians(self.query_ms)
 
     def unit_query_medians(self) -> dict[str, float]:
-        return {name: statistics.median(v) for name, v in self.unit_query_ms.items() if v}
+        return medians(self.unit_query_ms)
 
     @property
     def peak_rss_mb(self) -> float:
@@ -99,3 +95,8 @@ class Bench:
 
 def median(values: Sequence[float]) -> float | None:
     return statistics.median(values) if values else None
+
+
+def medians(runs: dict[str, list[float]]) -> dict[str, float]:
+    """Median of each name's runs (names without a run left out)."""
+    return {name: statistics.median(v) for name, v in runs.items() if v}

@@ -10,8 +10,11 @@ and of the unit-scoped rules are replaced, every other report's results stay as 
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pyoxigraph as ox
 
+from fiscal_kg.store import graph_quads
 from fiscal_kg.validation.catalogue import rules_of_scope
 from fiscal_kg.validation.fastpath import Runner, report_units
 from fiscal_kg.validation.findings import REPORT_IRI, Finding, report_graph
@@ -44,10 +47,8 @@ def merge_loaded(store: object, checked: dict[str, list[Finding]],
 
 def _units_with_other_reports(raw: ox.Store, documents: set[str]) -> set[str]:
     """The units of ``documents`` that have more than one report in the store."""
-    count: dict[str, int] = {}
     units = report_units(raw)
-    for unit in units.values():
-        count[unit] = count.get(unit, 0) + 1
+    count = Counter(units.values())
     return {units[d] for d in documents if d in units and count[units[d]] > 1}
 
 
@@ -72,7 +73,7 @@ WHERE {{ GRAPH {graph} {{
   UNION {{ ?r {rule_id} ?id VALUES ?id {{ {_string_list(rules)} }} }}
   {report} <{SH}result> ?r . ?r ?p ?o }} }}""")
     conforms = ox.NamedNode(f"{SH}conforms")
-    new = [q for q in _graph_quads(report_graph(findings), graph) if q.predicate != conforms]
+    new = [q for q in graph_quads(report_graph(findings), graph) if q.predicate != conforms]
     raw.extend(new)
     raw.update(f"""PREFIX sh: <{SH}>
 DELETE {{ GRAPH {graph} {{ {report} sh:conforms ?c }} }}
@@ -80,8 +81,3 @@ WHERE {{ GRAPH {graph} {{ {report} sh:conforms ?c }} }};
 INSERT {{ GRAPH {graph} {{ {report} sh:conforms ?ok }} }}
 WHERE {{ BIND(NOT EXISTS {{ GRAPH {graph} {{ ?r sh:resultSeverity sh:Violation }} }} AS ?ok) }}""")
 
-
-def _graph_quads(graph: object, name: ox.NamedNode) -> list[ox.Quad]:
-    from fiscal_kg.store import graph_quads
-
-    return list(graph_quads(graph, name))  # type: ignore[arg-type]
