@@ -21,7 +21,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fiscal_kg.store import Store, ntriples
+from fiscal_kg.store import Store
 from fiscal_kg.validation.findings import Finding
 from fiscal_kg.workers import process_pool
 
@@ -62,16 +62,13 @@ class LoadSummary:
 def parse_one(path: str) -> Parsed:
     """Load one report and turn it into N-Quads of its named graph (runs in a worker)."""
     from loaders.pipeline import ReportLoadError, load_report
-    from loaders.rdf import report_triples
+    from loaders.rdf import report_nquads
     from loaders.vocab import document_iri
 
     try:
         report = load_report(path)
         iri = str(document_iri(report.unit_name, report.fiscal_year, report.kind))
-        # The triples of build_graph without building an rdflib Graph: this path only
-        # serialises them.
-        triples = report_triples(report)
-        text = ntriples(triples, iri)
+        text, quads = report_nquads(report)  # without rdflib terms: this path only serialises
     except ReportLoadError as exc:
         return Parsed(path, error=str(exc))
     except Exception as exc:  # a loader bug must cost one file, not the run
@@ -85,7 +82,7 @@ def parse_one(path: str) -> Parsed:
         "claims": len(report.claims),
         "indicators": sum(len(p.indicators) for p in report.performance),
         "warnings": len(report.warnings),
-        "triples": len(triples),
+        "triples": quads,
     }
     return Parsed(path, graph_iri=iri, nquads=text, summary=summary)
 

@@ -37,13 +37,11 @@ _EXAMPLE = re.compile(r"e\.g\.\s*\"?([^\s\",;)]+)")
 
 def _report_nquads(report: object) -> tuple[str, str]:
     """(graph IRI, N-Quads) of a synthetic report, as the loader's workers send them."""
-    from fiscal_kg.store import ntriples
-    from loaders.rdf import report_triples
+    from loaders.rdf import report_nquads
     from loaders.vocab import document_iri
 
     r = report.report  # type: ignore[attr-defined]
-    iri = str(document_iri(r.unit_name, r.fiscal_year, r.kind))
-    return iri, ntriples(report_triples(r), iri)
+    return str(document_iri(r.unit_name, r.fiscal_year, r.kind)), report_nquads(r)[0]
 
 
 def build(

@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Protocol, Self
 
@@ -26,6 +25,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from loaders.nquads import ox_literal
 from loaders.resources import resource_dir
 from loaders.vocab import CODES_GRAPH, ONTOLOGY_GRAPH
 
@@ -54,39 +54,8 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
     if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is None:
-            return ox.Literal(str(term))
-        datatype = str(term.datatype)
-        return ox.Literal(canonical_lexical(str(term), datatype), datatype=ox.NamedNode(datatype))
+        return ox_literal(term)
     raise TypeError(f"cannot store RDF term {term!r}")
-
-
-def canonical_lexical(lexical: str, datatype: str) -> str:
-    """The form Oxigraph stores a number or boolean in ("8644500.00" → "8644500").
-
-    Oxigraph keeps typed values, not their spelling; writing the same form
-    up front lets a reload recognise unchanged quads (the printed spelling
-    stays in fkg:rawText).
-    """
-    kind = datatype[len(XSD) :] if datatype.startswith(XSD) else ""
-    try:
-        if kind == "decimal":
-            value = Decimal(lexical.strip())
-            if not value.is_finite() or "e" in lexical.lower():
-                return lexical
-            text = format(value, "f")
-            if "." in text:
-                text = text.rstrip("0").rstrip(".")
-            return "0" if text in ("-0", "") else text
-        if kind == "integer":
-            return str(int(lexical.strip()))
-        if kind == "boolean":
-            return {"1": "true", "0": "false"}.get(lexical.strip(), lexical.strip())
-    except (InvalidOperation, ValueError):
-        pass
-    return lexical
 
 
 def from_ox(term: object) -> RDFTerm:

@@ -141,20 +141,3 @@ def test_bad_options_are_refused(tmp_path: Path) -> None:
     with pytest.raises(SystemExit):
         bench.main(["--sizes", "ten"])
 
-
-def test_report_triples_are_the_report_graph(sample_paths: list[Path]) -> None:
-    """The load path's Graph-free build (loaders.rdf.report_triples) gives the same triples."""
-    from rdflib import Graph
-    from rdflib.compare import isomorphic
-
-    from loaders.pipeline import build_graph, load_report
-    from loaders.rdf import report_triples
-
-    for path in sample_paths:
-        report = load_report(path)
-        graph, triples = build_graph(report), report_triples(report)
-        assert len(triples) == len(set(triples)) == len(graph), path.name
-        rebuilt = Graph()
-        for triple in triples:
-            rebuilt.add(triple)
-        assert isomorphic(rebuilt, graph), path.name

@@ -10,7 +10,8 @@ from rdflib import BNode, Graph, Literal
 from rdflib.compare import isomorphic
 
 from fiscal_kg import store as store_module
-from fiscal_kg.store import OxigraphStore, canonical_lexical, from_ox, to_ox
+from fiscal_kg.store import OxigraphStore, from_ox, to_ox
+from loaders.nquads import canonical_lexical
 from loaders.pipeline import build_graph, load_report
 from loaders.vocab import CODES_GRAPH, document_iri
 

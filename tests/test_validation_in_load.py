@@ -11,13 +11,13 @@ from validation_models import claim, document, fact, report, table
 
 from fiscal_kg.cli import main
 from fiscal_kg.ingest import load_paths
-from fiscal_kg.store import OxigraphStore, ntriples
+from fiscal_kg.store import OxigraphStore
 from fiscal_kg.validation import validate
 from fiscal_kg.validation.catalogue import catalogue, rules_of_scope
 from fiscal_kg.validation.merge import merge_loaded
 from fiscal_kg.validation.per_report import ReportValidator
 from fiscal_kg.validation.shapes import load_shapes
-from loaders.rdf import report_triples
+from loaders.rdf import report_nquads
 
 RESULTS = """PREFIX fkg: <https://w3id.org/fiscal-kg/def#>
 SELECT ?rule ?line ?doc WHERE { GRAPH <https://w3id.org/fiscal-kg/graph/validation> {
@@ -75,7 +75,7 @@ def test_reloading_a_report_replaces_only_its_results(sample_paths: list[Path]) 
 
 
 def _nquads(r: object) -> str:
-    return ntriples(report_triples(r), document(r))  # type: ignore[arg-type]
+    return report_nquads(r)[0]  # type: ignore[arg-type]
 
 
 def test_prior_year_rule_runs_over_the_store_after_the_load() -> None:

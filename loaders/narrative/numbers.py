@@ -13,23 +13,27 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
 
-@lru_cache(maxsize=8192)
-def _fold_char(ch: str) -> str:
-    if ch.isascii():
-        return ch
-    folded = unicodedata.normalize("NFKC", ch)
-    # Only 1:1 folds keep offsets aligned; "㎡" → "m2" and the like stay as printed.
-    return folded if len(folded) == 1 else ch
+class _FoldTable(dict[int, str]):
+    """str.translate table that learns each character's fold on first sight."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = unicodedata.normalize("NFKC", ch)
+        # Only 1:1 folds keep offsets aligned; "㎡" → "m2" and the like stay as printed.
+        self[code] = folded = folded if len(folded) == 1 else ch
+        return folded
+
+
+_FOLD = _FoldTable()
 
 
 def fold(text: str) -> str:
     """Width-folded copy of ``text`` with the same length (offsets stay valid)."""
     if text.isascii():
         return text
-    return "".join(_fold_char(ch) for ch in text)
+    return text.translate(_FOLD)
 
 
 # A number as printed: thousands separators only in groups of three ("10,938.34"),
