@@ -170,7 +170,7 @@ def load_paths(
     pending: list[Parsed] = []
 
     def write() -> None:
-        errors = store.put_reports([(p.graph_iri, p.nquads) for p in pending])
+        errors = store.put_reports([(p.graph_iri, p.nquads) for p in pending], checked=True)
         for parsed, error in zip(pending, errors, strict=True):
             parsed.nquads = ""  # keep memory flat over thousands of files
             if error is None:

@@ -86,17 +86,37 @@ def test_validation_found_exactly_the_planted_errors(bench_run) -> None:
     assert code == 0
 
 
-def test_pyshacl_line_and_target() -> None:
-    r = SizeResult(size=10, runs=1, load_s=[1.0], validate_s=[0.5], pyshacl_s=[100.0],
-                   fast_s=[0.8])
+def test_pyshacl_lines_and_target() -> None:
+    r = SizeResult(size=10, runs=1, load_s=[1.0], validate_s=[0.5], pyshacl_s=[40.0],
+                   fast_s=[0.8], plain_pyshacl_s=120.0)
     r.pyshacl = compare(["k"], ["k"])
+    r.plain_pyshacl = compare(["k"], ["k"])
     text = render(Bench({"nproc": "2"}, [r], {"workers": 2, "budget": 0}))
-    assert "pyshacl on the same 10 reports: 100,000 ms" in text
-    assert "one process (as the loading workers run it): 800.0 ms, ×125 faster" in text
-    assert "in a store: 500.0 ms, ×200; same findings: OK" in text
-    by_name = {name: status for name, _, status in targets([r], r)}
-    assert by_name["fast-path ≥ 100× pyshacl"] == "MET"
-    assert by_name["same findings as pyshacl"] == "MET"
+    assert "SPARQL queries, on the same 10 reports: 40,000 ms" in text
+    assert "one process (as the loading workers run it): 800.0 ms, ×50 faster" in text
+    assert "in a store: 500.0 ms, ×80; same findings: OK" in text
+    assert "plain pyshacl (rdflib's SPARQL engine) on them: 120.0 s, ×150; same findings: OK" in text
+    rows = {name: (value, status) for name, value, status in targets([r], r)}
+    assert rows["fast-path ≥ 100× pyshacl"] == ("150.0×", "MET")  # plain pyshacl: 120 / 0.8
+    assert rows["fast-path vs pyshacl with Oxigraph as its SPARQL engine (context)"][0] == "50.0×"
+    assert rows["same findings as pyshacl"][1] == "MET"
+    # stopped: a lower bound, which proves the target only when it reaches it
+    r.plain_pyshacl_stopped = True
+    assert "stopped after 120 s, so the fast path is at least ×150 faster" in render(
+        Bench({"nproc": "2"}, [r], {"workers": 2, "budget": 0}))
+    rows = {name: (value, status) for name, value, status in targets([r], r)}
+    assert rows["fast-path ≥ 100× pyshacl"] == ("≥150.0× (pyshacl stopped at 120 s)",
+                                                "MET (lower bound)")
+    r.plain_pyshacl_s = 40.0
+    assert {n: s for n, _, s in targets([r], r)}["fast-path ≥ 100× pyshacl"] == (
+        "n/a (stopped too soon)")
+
+
+def test_plain_pyshacl_is_stopped_at_its_limit(sample_paths: list[Path]) -> None:
+    from fiscal_kg.bench.plain_pyshacl import run_plain_pyshacl
+
+    run = run_plain_pyshacl([str(sample_paths[0])], limit=0.5)  # 000 takes minutes
+    assert run.stopped and run.seconds == 0.5 and run.keys is None
 
 
 def test_targets_and_growth_rows() -> None:

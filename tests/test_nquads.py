@@ -70,3 +70,28 @@ def test_an_invalid_iri_is_refused() -> None:
     with pytest.raises(ValueError):
         sink.add((URIRef("https://example.org/a b"), FKG.amount, sink.dec(Decimal(1))))
     assert len(sink) == 0
+
+
+def test_validation_report_nquads_are_its_graph() -> None:
+    from fiscal_kg.validation.findings import Finding, report_graph, report_nquads
+    from loaders.vocab import VALIDATION_GRAPH
+
+    doc = "https://w3id.org/fiscal-kg/id/doc/abc/2024/budget"
+    findings = [
+        Finding("Violation", "ARITH-PARENT-SUM", "208: 774.29 printed, sub-items add up to 774.3",
+                doc, f"{doc}/table/5", f"{doc}/cell/88-2", 88, Decimal("774.30"),
+                Decimal("774.29"), Decimal("-0.01"), "89, 90",
+                "https://w3id.org/fiscal-kg/shapes#ParentSumShape"),
+        Finding("Warning", "COMPL-NO-TABLES", "no tables", doc, doc, None, None, "9", "0"),
+    ]
+    name = ox.NamedNode(str(VALIDATION_GRAPH))
+    written = set(ox.parse(report_nquads(findings, name.value), ox.RdfFormat.N_QUADS))
+    assert written == set(graph_quads(report_graph(findings), name))
+    # the report (type, conforms); 7 quads a result, and the first has 7 optional ones, the
+    # second 2 (expected, found)
+    assert len(written) == 2 + (7 + 7) + (7 + 2)
+    conforms = ox.NamedNode("http://www.w3.org/ns/shacl#conforms")
+    assert [q.object.value for q in written if q.predicate == conforms] == ["false"]
+    without = set(ox.parse(report_nquads(findings, name.value, conforms=False),
+                           ox.RdfFormat.N_QUADS))
+    assert written - without == {q for q in written if q.predicate == conforms}

@@ -230,6 +230,25 @@ def _measure_pyshacl(paths: Sequence[str], config: dict, result: SizeResult, clo
             break
     result.pyshacl = compare(result.fast_findings, found)
     _measure_fast_in_memory(paths, config, result)
+    _measure_plain_pyshacl(paths, config, result, clock)
+
+
+def _measure_plain_pyshacl(paths: Sequence[str], config: dict, result: SizeResult,
+                           clock: Clock) -> None:
+    """Plain pyshacl, stopped once it has taken long enough to show the speed-up target (with
+    a margin for noise in the fast path's time), and never after the cap or the time budget."""
+    from fiscal_kg.bench.plain_pyshacl import run_plain_pyshacl
+    from fiscal_kg.bench.targets import TARGET_SPEEDUP
+
+    fast = result.fast_median
+    cap = config.get("plain_pyshacl_limit_s", 0.0)
+    if not fast or cap <= 0:
+        return
+    limit = min(cap, 1.25 * TARGET_SPEEDUP * fast, max(1.0, clock.left()))
+    run = run_plain_pyshacl(paths, limit)
+    result.plain_pyshacl_s, result.plain_pyshacl_stopped = run.seconds, run.stopped
+    if run.keys is not None:
+        result.plain_pyshacl = compare(result.fast_findings, run.keys)
 
 
 def _measure_fast_in_memory(paths: Sequence[str], config: dict, result: SizeResult) -> None:

@@ -34,6 +34,9 @@ class SizeResult:
     pyshacl_s: list[float] = field(default_factory=list)
     fast_s: list[float] = field(default_factory=list)  # the fast path as pyshacl runs: in memory
     pyshacl: Check = field(default_factory=Check)
+    plain_pyshacl_s: float | None = None  # plain pyshacl (rdflib's engine), one run
+    plain_pyshacl_stopped: bool = False  # True: stopped after plain_pyshacl_s (a lower bound)
+    plain_pyshacl: Check = field(default_factory=Check)  # its findings, when it finished
     projected: dict[str, float] = field(default_factory=dict)  # seconds, phases not measured
     stopped: dict[str, float] = field(default_factory=dict)  # seconds after which it was stopped
     corpus: dict[str, object] = field(default_factory=dict)  # factors, calibration notes
@@ -82,6 +85,7 @@ class SizeResult:
         data["planted"] = PlantedCheck(**data.get("planted", {}))
         data["planted_in_load"] = PlantedCheck(**data.get("planted_in_load", {}))
         data["pyshacl"] = Check(**data.get("pyshacl", {}))
+        data["plain_pyshacl"] = Check(**data.get("plain_pyshacl", {}))
         return cls(**data)
 
 

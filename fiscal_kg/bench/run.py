@@ -64,6 +64,7 @@ def size_config(args: argparse.Namespace, size: int, corpus_dir: Path, scratch: 
         "workers": args.workers,
         "pyshacl": size == args.pyshacl_size,
         "pyshacl_budget_s": args.pyshacl_budget,
+        "plain_pyshacl_limit_s": args.plain_pyshacl_limit,
         "query_timeout_s": args.query_timeout,
         "corpus": {},
         "corpus_info": {},
@@ -131,6 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=90.0,
         help="seconds of pyshacl runs after which no further run starts (default 90)",
+    )
+    p.add_argument(
+        "--plain-pyshacl-limit",
+        type=float,
+        default=150.0,
+        help="at most this many seconds of plain pyshacl (rdflib's SPARQL engine), which is "
+        "stopped once it shows the ×100 target either way (default 150; 0: not run)",
     )
     p.add_argument(
         "--query-timeout",

@@ -52,11 +52,22 @@ def targets(results: Sequence[SizeResult], largest: SizeResult) -> list[tuple[st
         TARGET_VALIDATE_MS,
         " ms",
     )
-    shacl = next((r for r in results if r.pyshacl_s), None)
-    speed = None
-    if shacl and (shacl.fast_median or shacl.validate_median):
-        speed = shacl.pyshacl_median / (shacl.fast_median or shacl.validate_median)
-    check(f"fast-path ≥ {TARGET_SPEEDUP:.0f}× pyshacl", (speed, ""), TARGET_SPEEDUP, "×")
+    shacl = next((r for r in results if r.pyshacl_s or r.plain_pyshacl_s), None)
+    fast = shacl and (shacl.fast_median or shacl.validate_median)
+    plain = shacl.plain_pyshacl_s if shacl else None
+    if shacl and fast and plain:
+        speed = plain / fast
+        if not shacl.plain_pyshacl_stopped:
+            check(f"fast-path ≥ {TARGET_SPEEDUP:.0f}× pyshacl", (speed, ""), TARGET_SPEEDUP, "×")
+        else:  # pyshacl was stopped: the speed-up is at least this
+            name = f"fast-path ≥ {TARGET_SPEEDUP:.0f}× pyshacl"
+            status = "MET (lower bound)" if speed >= TARGET_SPEEDUP else "n/a (stopped too soon)"
+            out.append((name, f"≥{speed:,.1f}× (pyshacl stopped at {plain:,.0f} s)", status))
+    else:
+        check(f"fast-path ≥ {TARGET_SPEEDUP:.0f}× pyshacl", (None, ""), TARGET_SPEEDUP, "×")
+    if shacl and fast and shacl.pyshacl_median:
+        out.append(("fast-path vs pyshacl with Oxigraph as its SPARQL engine (context)",
+                    f"{shacl.pyshacl_median / fast:,.1f}×", "-"))
     if shacl:
         status = "MET" if shacl.pyshacl.ok else "MISSED"
         out.append(("same findings as pyshacl", shacl.pyshacl.status, status))
