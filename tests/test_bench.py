@@ -95,7 +95,8 @@ def test_pyshacl_lines_and_target() -> None:
     assert "SPARQL queries, on the same 10 reports: 40,000 ms" in text
     assert "one process (as the loading workers run it): 800.0 ms, ×50 faster" in text
     assert "in a store: 500.0 ms, ×80; same findings: OK" in text
-    assert "plain pyshacl (rdflib's SPARQL engine) on them: 120.0 s, ×150; same findings: OK" in text
+    assert ("plain pyshacl (rdflib's SPARQL engine) on them: 120.0 s, ×150; same findings: OK"
+            in text)
     rows = {name: (value, status) for name, value, status in targets([r], r)}
     assert rows["fast-path ≥ 100× pyshacl"] == ("150.0×", "MET")  # plain pyshacl: 120 / 0.8
     assert rows["fast-path vs pyshacl with Oxigraph as its SPARQL engine (context)"][0] == "50.0×"
