@@ -30,12 +30,17 @@ def cmd_load(args: argparse.Namespace) -> int:
               "on it); check remote reports with `fiscal-kg validate FILE…`", file=sys.stderr)
         return 2
     with _store(args) as store:
-        summary = load_paths(store, args.paths, workers=args.workers, validate=args.validate)
-    print(f"loaded {len(summary.loaded)} report(s), {len(summary.failed)} failed")
+        summary = load_paths(store, args.paths, workers=args.workers, validate=args.validate,
+                             force=args.force)
+    unchanged = (f", {len(summary.unchanged)} unchanged (in the store already, from the same "
+                 "file and loader version: not loaded again; --force reloads them)"
+                 if summary.unchanged else "")
+    print(f"loaded {len(summary.loaded)} report(s), {len(summary.failed)} failed{unchanged}")
     if summary.findings is None:
         return 1 if summary.failed else 0
     counts = Counter(f.severity for f in summary.findings)
-    print(f"validated: {counts['Violation']} Violation, {counts['Warning']} Warning, "
+    print(f"validated {len(summary.loaded)} report(s): {counts['Violation']} Violation, "
+          f"{counts['Warning']} Warning, "
           f"{counts['Info']} Info (in the store's validation report: "
           "`fiscal-kg query validation-findings`)")
     return 1 if summary.failed or counts["Violation"] else 0
@@ -248,6 +253,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--validate", action="store_true",
                    help="also run the shapes on each report while loading it and update the "
                    "store's validation report (exit 1 when a Violation is found)")
+    p.add_argument("--force", action="store_true",
+                   help="load every file, also those whose report is in the store already from "
+                   "the same file and loader version (skipped by default)")
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("validate", help="run the SHACL shapes (fiscal-kg validate --help)")

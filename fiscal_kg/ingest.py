@@ -13,6 +13,7 @@ writer then runs the unit-scoped rules over the store and updates the validation
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from collections import deque
@@ -56,6 +57,7 @@ class Parsed:
 class LoadSummary:
     loaded: list[Parsed] = field(default_factory=list)
     failed: list[Parsed] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)  # in the store already: not loaded again
     findings: list[Finding] | None = None  # with validate=True: the loaded reports' findings
 
 
@@ -150,14 +152,36 @@ def parse_files(files: Sequence[Path], workers: int | None = None, validate: boo
             yield from parsed
 
 
+def unchanged_files(store: Store, files: Sequence[Path]) -> set[Path]:
+    """The files whose report is in ``store`` already, loaded from a file of the same name and
+    bytes by this loader version (``loaders.version``): loading them again changes nothing."""
+    from loaders.resources import resource_dir
+    from loaders.version import loader_version
+
+    sparql = (resource_dir("queries") / "load" / "loaded-sources.rq").read_text(encoding="utf-8")
+    version = loader_version()
+    stored = {(str(name), str(digest)) for _, name, digest, made_by in store.query(sparql).rows
+              if made_by is not None and str(made_by) == version}
+    out: set[Path] = set()
+    for path in files if stored else ():
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue  # loading it says why
+        if (path.name, digest) in stored:
+            out.add(path)
+    return out
+
+
 def load_paths(
     store: Store, paths: Sequence[str | Path], *, workers: int | None = None, quiet: bool = False,
-    batch_quads: int = BATCH_QUADS, validate: bool = False,
+    batch_quads: int = BATCH_QUADS, validate: bool = False, force: bool = False,
 ) -> LoadSummary:
     """Parse ``paths`` (in parallel) and put each report into ``store`` (one writer, in
-    batches of about ``batch_quads`` quads). With ``validate``, the workers validate each report
-    and the validation report in the store is updated for the loaded ones (the store must be an
-    embedded one: the unit-scoped rules then run on it)."""
+    batches of about ``batch_quads`` quads). Files whose report is in the store already, from the
+    same bytes and loader version, are skipped unless ``force``. With ``validate``, the workers
+    validate each report and the validation report in the store is updated for the loaded ones
+    (the store must be an embedded one: the unit-scoped rules then run on it)."""
     if validate and not hasattr(store, "raw"):
         raise ValueError("load --validate needs the embedded store; validate a remote store's "
                          "reports with `fiscal-kg validate FILE…`")
@@ -166,6 +190,10 @@ def load_paths(
     files = report_files(paths)
     summary = LoadSummary()
     store.ensure_reference_data()
+    if not force:
+        skip = unchanged_files(store, files)
+        summary.unchanged = [f for f in files if f in skip]
+        files = [f for f in files if f not in skip]
     bar = tqdm(total=len(files), unit="report", delay=1.0, disable=quiet or None, file=sys.stderr)
     pending: list[Parsed] = []
 

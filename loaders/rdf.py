@@ -33,6 +33,7 @@ from loaders.model import (
     Table,
 )
 from loaders.nquads import NQuadsSink
+from loaders.version import loader_version
 from loaders.vocab import FKG as _FKG
 from loaders.vocab import OBEU as _OBEU
 from loaders.vocab import ORG as _ORG
@@ -182,6 +183,7 @@ def _document(g: TripleSink, report: Report, doc: URIRef, unit: URIRef) -> None:
     g.add((src, FKG.sha256, g.lit(report.sha256)))
     if report.layout:
         g.add((src, FKG.textLayout, g.lit(report.layout)))
+    g.add((src, FKG.loaderVersion, g.lit(loader_version())))
 
     g.add((unit, RDF.type, FKG.BudgetUnit))
     g.add((unit, RDF.type, ORG.Organization))

@@ -65,7 +65,8 @@ def test_reloading_a_report_replaces_only_its_results(sample_paths: list[Path]) 
     store = OxigraphStore()
     load_paths(store, sample_paths, workers=1, quiet=True, validate=True)
     before = _results(store)
-    reloaded = load_paths(store, sample_paths[2:3], workers=1, quiet=True, validate=True)
+    reloaded = load_paths(store, sample_paths[2:3], workers=1, quiet=True, validate=True,
+                          force=True)
     assert reloaded.findings is not None
     doc = reloaded.loaded[0].graph_iri
     assert _results(store) == before  # same report, same results, no duplicates
@@ -115,7 +116,7 @@ def test_load_validate_on_the_command_line(sample_paths: list[Path], tmp_path: P
     out = capsys.readouterr().out
     assert code == 1  # loaded, but Violations found (as `fiscal-kg validate` exits)
     assert "loaded 5 report(s), 0 failed" in out
-    assert "validated: 7 Violation, 20 Warning, 36 Info" in out
+    assert "validated 5 report(s): 7 Violation, 20 Warning, 36 Info" in out
 
 
 def test_load_validate_refuses_a_remote_store(sample_paths: list[Path],
@@ -136,7 +137,8 @@ def test_a_report_that_cannot_be_validated_is_still_loaded(
     load_paths(store, sample_paths[:1], workers=1, quiet=True, validate=True)
     assert len(_results(store)) == 7  # 000's findings, from a first load
     monkeypatch.setattr(ReportValidator, "validate", broken)
-    summary = load_paths(store, sample_paths[:1], workers=1, quiet=True, validate=True)
+    summary = load_paths(store, sample_paths[:1], workers=1, quiet=True, validate=True,
+                         force=True)
     assert len(summary.loaded) == 1 and not summary.failed  # stored all the same
     assert summary.findings == []
     assert "loaded but not validated (ValueError: no shapes today)" in capsys.readouterr().err
