@@ -162,8 +162,9 @@ def unchanged_files(store: Store, files: Sequence[Path]) -> set[Path]:
     version = loader_version()
     stored = {(str(name), str(digest)) for _, name, digest, made_by in store.query(sparql).rows
               if made_by is not None and str(made_by) == version}
+    names = {name for name, _ in stored}
     out: set[Path] = set()
-    for path in files if stored else ():
+    for path in (f for f in files if f.name in names):  # only those can match: read no other
         try:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:

@@ -20,7 +20,6 @@ from rdflib import XSD, BNode, Graph, URIRef
 from rdflib import Literal as _Literal
 from rdflib.namespace import DCTERMS as _DCTERMS
 from rdflib.namespace import SKOS as _SKOS
-from rdflib.term import Node
 
 from loaders import vocab as v
 from loaders.model import (
@@ -62,7 +61,6 @@ RDF, RDFS, DCTERMS, SKOS = (_Terms(ns) for ns in (_RDF, _RDFS, _DCTERMS, _SKOS))
 
 YUAN_PER = {"万元": Decimal(10000), "元": Decimal(1), "亿元": Decimal(100000000)}
 CURRENCY_KEY = {"万元": "wan-yuan", "元": "yuan", "亿元": "yi-yuan"}
-Triple = tuple[Node, Node, Node]
 PHASE = {"budget": OBEU["budgetPhase/approved"], "final-account": OBEU["budgetPhase/executed"]}
 
 

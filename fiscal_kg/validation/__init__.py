@@ -130,16 +130,16 @@ def load_into(store: object, paths: Iterable[str | Path]) -> list[str]:
     """Load report files into ``store`` (one named graph each); returns the document IRIs."""
     from loaders import vocab
     from loaders.pipeline import load_report
-    from loaders.rdf import report_graph as build
+    from loaders.rdf import report_nquads
 
     raw = _raw(store)
     docs: list[str] = []
     for path in paths:
         report = load_report(path)
-        doc = vocab.document_iri(report.unit_name, report.fiscal_year, report.kind)
-        name = ox.NamedNode(str(doc))
-        _replace_graph(raw, name, _quads(build(report), name))
-        docs.append(str(doc))
+        doc = str(vocab.document_iri(report.unit_name, report.fiscal_year, report.kind))
+        raw.update(f"DROP SILENT GRAPH {ox.NamedNode(doc)}")
+        raw.load(report_nquads(report)[0], format=ox.RdfFormat.N_QUADS)  # as the loader writes it
+        docs.append(doc)
     return docs
 
 
