@@ -12,6 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+# A box on a PDF page in PDF points: (x0, y0, x1, y1), origin at the page's
+# bottom-left corner as PDF draws it.
+BBox = tuple[float, float, float, float]
+
 # ---------------------------------------------------------------------------
 # Reader layer: blocks
 # ---------------------------------------------------------------------------
@@ -24,6 +28,8 @@ class Cell:
     text: str  # cleaned text (tags stripped, whitespace collapsed)
     line: int  # 1-based source line of the cell
     raw: str | None = None  # original text when cleaning changed it
+    page: int | None = None  # 1-based PDF page, for a report read from a PDF
+    bbox: BBox | None = None  # the cell's box on that page, PDF points
 
 
 @dataclass
@@ -49,7 +55,9 @@ class Block:
     end_line: int
     text: str = ""
     rows: list[Row] = field(default_factory=list)
-    layout: str = ""  # reader that produced it: tsv, pipe, html, aligned, text
+    layout: str = ""  # reader that produced it: tsv, pipe, html, aligned, text, pdf
+    page: int | None = None  # 1-based PDF page of its first line, for a report read from a PDF
+    bbox: BBox | None = None  # its box on that page, PDF points
 
 
 # ---------------------------------------------------------------------------
@@ -92,6 +100,8 @@ class Fact:
     project: str | None = None  # project name for project-table rows (canonical, see pipeline)
     project_as_printed: str | None = None  # the name as the row prints it, when it differs
     unit_code: str | None = None  # 316002-style unit code column when present
+    page: int | None = None  # PDF page and box of the cell (reports read from a PDF)
+    bbox: BBox | None = None
 
 
 @dataclass
@@ -146,6 +156,8 @@ class Claim:
     growth_rate: Decimal | None = None
     basis: str = ""
     raw: str = ""  # the number text as printed
+    page: int | None = None  # PDF page and box of the sentence's line (reports read from a PDF)
+    bbox: BBox | None = None
 
 
 @dataclass
@@ -178,6 +190,8 @@ class Indicator:
     deviation_note: str | None = None
     unit_name: str | None = None  # unit named on the row when it differs
     unit_mismatch: bool = False
+    page: int | None = None  # PDF page and box of the row (reports read from a PDF)
+    bbox: BBox | None = None
 
 
 @dataclass
@@ -243,6 +257,7 @@ class DocumentMeta:
     title: str
     unit_code: str | None = None
     publication_date: str | None = None
+    scope: str | None = None  # "department" (部门, consolidated) | "unit" (单位, its own) | None: not said
     warnings: list[LoadWarning] = field(default_factory=list)
 
 
@@ -258,6 +273,7 @@ class Report:
     title: str
     unit_code: str | None = None
     publication_date: str | None = None  # ISO date when the report prints one
+    scope: str | None = None  # "department" (部门) | "unit" (单位) | None: the report does not say
     layout: str = ""
     tables: list[Table] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)

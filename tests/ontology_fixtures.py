@@ -306,9 +306,9 @@ def codes_graph() -> Graph:
     return g
 
 
-# The W3C Data Cube integrity constraints as SHACL: read in place from shared/reference
-# (beside the checkout, as in CI), never copied into the repository.
-DATACUBE_SHAPES = REPO.parent / "shared" / "reference" / "datacube.shapes.ttl"
+# The W3C Data Cube integrity constraints as SHACL: a copy in tests/data/reference (its README
+# gives the source and the W3C Software and Document License).
+DATACUBE_SHAPES = Path(__file__).resolve().parent / "data" / "reference" / "datacube.shapes.ttl"
 
 
 def datacube_shapes() -> Graph:

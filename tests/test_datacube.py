@@ -1,7 +1,7 @@
 """Report graphs pass the W3C Data Cube integrity constraints (IC-1 … IC-21).
 
-The constraints are the shared SHACL translation (shared/reference/
-datacube.shapes.ttl, outside the repository); the data is what
+The constraints are the W3C SHACL translation (a copy in tests/data/reference/
+datacube.shapes.ttl); the data is what
 loaders.rdf.report_graph makes of two hand-made reports, together with the
 ontology, the Data Cube structures and the code lists.
 """

@@ -1,7 +1,7 @@
 """Linking budget units to administrative divisions and Wikidata (issue 7).
 
 Every code asserted here is cross-checked against the CC0 code history in
-shared/reference/areacodes.csv (read in place, never copied), which is
+tests/data/reference/areacodes.csv (a copy; its README gives source and licence), which is
 independent of the python-stdnum data the project uses.
 """
 
@@ -54,7 +54,7 @@ from loaders.vocab import (
 # A plain Namespace: rdflib's closed XSD namespace warns when pytest probes its attributes.
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 REPO = Path(__file__).resolve().parents[1]
-AREACODES = Path(__file__).resolve().parents[2] / "shared/reference/areacodes.csv"
+AREACODES = Path(__file__).resolve().parent / "data" / "reference" / "areacodes.csv"
 SAMPLES = REPO / "samples" / "reports"
 
 # (sample file prefix, unit name as printed, fiscal year, code, parents nearest first)
