@@ -9,13 +9,21 @@ also work on a remote SPARQL 1.1 store (``--endpoint``, ``--update-endpoint``,
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from fiscal_kg.ingest import load_paths
-from fiscal_kg.store import OxigraphStore, Store, default_store_path, open_store
+from fiscal_kg.store import (
+    NoStoreError,
+    OxigraphStore,
+    Store,
+    existing_store_path,
+    open_store,
+)
 
 __all__ = ["build_parser", "main", "run_linking", "run_validation"]
 
@@ -29,21 +37,64 @@ def cmd_load(args: argparse.Namespace) -> int:
         print("fiscal-kg load: --validate needs the embedded store (the unit-scoped rules run "
               "on it); check remote reports with `fiscal-kg validate FILE…`", file=sys.stderr)
         return 2
-    with _store(args) as store:
+    with _store(args, must_exist=False) as store:
         summary = load_paths(store, args.paths, workers=args.workers, validate=args.validate,
-                             force=args.force)
+                             force=args.force, replace=args.replace)
+        stored = _stored_findings(store) if summary.findings is not None else None
     unchanged = (f", {len(summary.unchanged)} unchanged (in the store already, from the same "
                  "file and loader version: not loaded again; --force reloads them)"
                  if summary.unchanged else "")
     print(f"loaded {len(summary.loaded)} report(s), {len(summary.failed)} failed{unchanged}")
+    if not (summary.loaded or summary.failed or summary.unchanged):
+        print("fiscal-kg load: nothing to load: no report file (PDF, .txt, .md, .tsv, .html) "
+              f"in {' '.join(map(str, args.paths))}", file=sys.stderr)
+        return 1
     if summary.findings is None:
+        if summary.unvalidated:
+            print(f"{summary.unvalidated} replaced report(s) not validated: their old findings "
+                  "were dropped; `fiscal-kg validate` checks them again (or load --validate)")
         return 1 if summary.failed else 0
     counts = Counter(f.severity for f in summary.findings)
-    print(f"validated {len(summary.loaded)} report(s): {counts['Violation']} Violation, "
-          f"{counts['Warning']} Warning, "
-          f"{counts['Info']} Info (in the store's validation report: "
-          "`fiscal-kg query validation-findings`)")
+    print(f"validated {len(summary.loaded)} report(s) now: {_severities(counts)}; {stored} "
+          "(`fiscal-kg query validation-findings`)")
     return 1 if summary.failed or counts["Violation"] else 0
+
+
+def _show_source_lines(result: object, source: Path) -> None:
+    """The lines around each distinct (file, line) of a where-from result."""
+    from loaders.readers.pdf.source import lines_around, report_lines
+
+    seen: set[tuple[str, int]] = set()
+    cache: dict[Path, list[str]] = {}
+    for row in result.dicts():  # type: ignore[attr-defined]
+        name, line = row.get("file"), row.get("line")
+        if name is None or line is None or (str(name), int(line)) in seen:
+            continue
+        seen.add((str(name), int(line)))
+        path = source if source.is_file() else next(source.rglob(str(name)), None)
+        if path is None:
+            print(f"{name}: not found under {source}", file=sys.stderr)
+            continue
+        try:
+            lines = cache.setdefault(path, report_lines(path))
+        except (OSError, ValueError) as exc:
+            print(f"{path}: {exc}", file=sys.stderr)
+            continue
+        page = f", page {row['page']}" if row.get("page") is not None else ""
+        print(f"\n{path}, line {int(line)}{page}:")
+        print("\n".join(lines_around(lines, int(line))))
+
+
+def _severities(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{counts.get(s, 0)} {s}" for s in ("Violation", "Warning", "Info"))
+
+
+def _stored_findings(store: Store) -> str:
+    """What the store's validation report holds now, e.g. after validating no new report."""
+    from fiscal_kg.validation.storage import severity_counts
+
+    counts, reports = severity_counts(store.raw)  # type: ignore[attr-defined]
+    return f"the store holds {_severities(counts)} over {reports} report(s)"
 
 
 # ---------------------------------------------------------------------------
@@ -90,6 +141,8 @@ def cmd_link(args: argparse.Namespace) -> int:
         results = run_linking(store, args.wikidata)
     if results is None:
         return 2
+    if results and hasattr(results[0], "HEADER"):
+        print(results[0].HEADER)
     for r in results:
         print(r.line() if hasattr(r, "line") else r)
     linked = sum(1 for r in results if getattr(r, "status", "") == "linked")
@@ -120,19 +173,31 @@ def cmd_query(args: argparse.Namespace) -> int:
     try:
         named = q.resolve(args.name)
         values = dict(_key_value(p) for p in args.param)
-        q.bind(named, values)  # names and values checked before the store is opened
+        # names and values checked before the store is opened; a report (IRI, id:doc/… or
+        # file name) is looked up in the store afterwards
+        q.bind(named, {k: v for k, v in values.items() if k != "document"})
     except q.QueryError as exc:
         print(f"fiscal-kg query: {exc}", file=sys.stderr)
         return 2
     with _store(args) as store:
         try:
+            values = q.resolve_document_values(store, named, values)
+        except q.QueryError as exc:  # an unknown report: an error, not "(0 rows)"
+            print(f"fiscal-kg query: {exc}", file=sys.stderr)
+            return 2
+        try:
             result = q.run(store, named, values, portable=args.portable)
-        except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
+        except SyntaxError as exc:  # the user's .rq file: bad input
+            print(f"fiscal-kg query: {named.name}: {' '.join(str(exc).split())}", file=sys.stderr)
+            return 2
+        except (ValueError, OSError, RuntimeError) as exc:
             print(f"fiscal-kg query: {named.name}: {exc}", file=sys.stderr)
             return 1
     sys.stdout.write(q.FORMATTERS[args.format](result))
     if args.format == "json":
         sys.stdout.write("\n")
+    if args.source and args.format == "table":
+        _show_source_lines(result, Path(args.source))
     return 0
 
 
@@ -145,10 +210,22 @@ def _key_value(text: str) -> tuple[str, str]:
     return key.strip(), value
 
 
+EXPORT_FORMATS = ("ttl", "nq", "jsonld", "csv", "indicators-csv")
+EXPORT_SUFFIXES = {".ttl": "ttl", ".nq": "nq", ".jsonld": "jsonld", ".json": "jsonld",
+                   ".csv": "csv"}
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from fiscal_kg import export
 
     out_path = Path(args.out) if args.out else None
+    if args.format is None:
+        if out_path is None and sys.stdout.isatty():  # megabytes of N-Quads help nobody there
+            print("fiscal-kg export: give --out FILE or --format (ttl, nq, jsonld, csv, "
+                  "indicators-csv), or pipe the output: the whole store as N-Quads would flood "
+                  "the terminal", file=sys.stderr)
+            return 2
+        args.format = EXPORT_SUFFIXES.get(out_path.suffix.lower(), "nq") if out_path else "nq"
     with _store(args) as store:
         if args.format in ("csv", "indicators-csv"):
             writer = (
@@ -171,7 +248,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from fiscal_kg import server
 
-    path = Path(args.store) if args.store else default_store_path()
+    path = existing_store_path(args.store)
     return server.serve(path, port=args.port, timeout_s=args.timeout, max_rows=args.max_rows)
 
 
@@ -221,12 +298,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------
 
 
-def _store(args: argparse.Namespace) -> Store:
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("fiscal-kg")
+    except PackageNotFoundError:  # run from a checkout that is not installed
+        return "(not installed)"
+
+
+def _store(args: argparse.Namespace, *, must_exist: bool = True) -> Store:
+    """The store of a command; read commands (the default) never create one."""
     return open_store(
         args.store,
         endpoint=getattr(args, "endpoint", None),
         update_endpoint=getattr(args, "update_endpoint", None),
         gsp=getattr(args, "gsp", None),
+        must_exist=must_exist,
     )
 
 
@@ -245,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fiscal-kg", description="Chinese budget disclosures as a linked-data knowledge graph."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("load", parents=[common, remote], help="load report files or folders")
@@ -255,7 +344,13 @@ def build_parser() -> argparse.ArgumentParser:
                    "store's validation report (exit 1 when a Violation is found)")
     p.add_argument("--force", action="store_true",
                    help="load every file, also those whose report is in the store already from "
-                   "the same file and loader version (skipped by default)")
+                   "the same file and loader version (skipped by default), and let a file "
+                   "replace a stored report with far less (no tables where there were tables, "
+                   "or fewer than half the facts; refused by default)")
+    p.add_argument("--replace", action="store_true",
+                   help="the files are corrected re-publications: let each replace the stored "
+                   "report of the same document (unit, scope, year, kind) that came from a "
+                   "different file (refused by default, naming both files)")
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("validate", help="run the SHACL shapes (fiscal-kg validate --help)")
@@ -272,19 +367,27 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="send a query's SPARQL 1.1 form (queries/portable/) even where the store runs LATERAL",
     )
+    p.add_argument(
+        "--source",
+        metavar="FILE|DIR",
+        help="with where-from: show the lines around each row's source line, read from this "
+        "report file (or the file of that name under this folder); a PDF is rendered again",
+    )
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("export", parents=[common, remote], help="export RDF or CSV")
     p.add_argument(
-        "--format", choices=("ttl", "nq", "jsonld", "csv", "indicators-csv"), default="nq"
+        "--format", choices=EXPORT_FORMATS, default=None,
+        help="default: from the --out file's extension, else nq (refused on a terminal)",
     )
     p.add_argument("--out", metavar="FILE", help="output file (default stdout)")
     p.add_argument("--graph", metavar="IRI", help="one named graph only (RDF formats)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("serve", parents=[common], help="SPARQL endpoint + query page on 127.0.0.1")
-    p.add_argument("--port", type=int, default=7878)
-    p.add_argument("--timeout", type=float, default=30.0, help="query time limit in seconds")
+    p.add_argument("--port", type=int, default=7878, help="port on 127.0.0.1 (default 7878)")
+    p.add_argument("--timeout", type=float, default=30.0,
+                   help="query time limit in seconds (default 30)")
     p.add_argument("--max-rows", type=int, default=None,
                    help="result row cap (default $FISCAL_KG_MAX_ROWS or 10,000)")
     p.set_defaults(func=cmd_serve)
@@ -307,22 +410,42 @@ DELEGATED = {"validate": "fiscal_kg.validation", "bench": "fiscal_kg.bench"}
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in DELEGATED:
-        # These subcommands own their options (validate: FILE..., --format, --severity ...);
-        # pass everything after the name through untouched.
-        module = _optional(DELEGATED[argv[0]], argv[0])
-        return 2 if module is None else int(module.main(argv[1:]) or 0)
-    args = build_parser().parse_args(argv)
+    command = argv[0] if argv else ""
     try:
+        if argv and argv[0] in DELEGATED:
+            # These subcommands own their options (validate: FILE..., --format, --severity ...);
+            # pass everything after the name through untouched.
+            module = _optional(DELEGATED[argv[0]], argv[0])
+            return 2 if module is None else int(module.main(argv[1:]) or 0)
+        args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
+    except NoStoreError as exc:  # a read command on a store that is not there
+        print(f"fiscal-kg: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # output piped into `head`: not an error
         sys.stderr.close()
         return 0
-    except OSError as exc:  # e.g. the store is locked by another process
-        print(f"fiscal-kg {args.command}: {exc}", file=sys.stderr)
+    except OSError as exc:  # e.g. the store is locked by another process, or the disk is full
+        print(f"fiscal-kg {command}: {os_error_text(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug must still end in one line, not a traceback
+        if os.environ.get("FISCAL_KG_DEBUG"):
+            raise
+        print(f"fiscal-kg {command}: internal error: {type(exc).__name__}: {exc} "
+              "(FISCAL_KG_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 1
+
+
+def os_error_text(exc: OSError) -> str:
+    """One line for an OSError: what failed, and for a full disk what to do."""
+    if exc.errno == errno.ENOSPC or "No space left" in str(exc):
+        return (f"disk full ({exc.strerror or exc}); the store keeps what it held before the "
+                "command — free some space and run it again")
+    if exc.filename and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}"
+    return str(exc)
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ CURRENCY_LABEL = {key: label for label, key in CURRENCY_KEY.items()}  # wan-yuan
 FACT_COLUMNS = [
     "document", "table", "code", "label", "column", "amount", "unit", "source_line",
     "kind", "line_item", "raw", "column_header", "amount_yuan", "share", "change",
-    "budget_unit", "fiscal_year", "document_kind",
+    "budget_unit", "fiscal_year", "document_kind", "page", "bbox",
 ]  # fmt: skip
 
 INDICATOR_COLUMNS = [
@@ -71,7 +71,7 @@ def export_facts_csv(store: Store, out: IO[str]) -> int:
             r["document"], r["table"], r["code"], r["label"], r["column"], r["amount"],
             CURRENCY_LABEL.get(currency, currency), r["line"], r["kind"], r["lineItem"],
             r["raw"], r["header"], r["amountYuan"], r["share"], r["change"],
-            r["unitName"], r["year"], r["docKind"],
+            r["unitName"], r["year"], r["docKind"], r["page"], r["bbox"],
         ])  # fmt: skip
     return len(rows)
 

@@ -17,11 +17,12 @@ import hashlib
 import os
 import sys
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fiscal_kg.replacement import RunClaims, refusal, stored_reports
 from fiscal_kg.store import Store
 from fiscal_kg.validation.findings import Finding
 from fiscal_kg.workers import process_pool
@@ -46,11 +47,14 @@ class Parsed:
 
     def line(self) -> str:
         s = self.summary
-        return (
-            f"{self.path}: {s['unit']} {s['year']} {s['kind']}: {s['tables']} tables, "
-            f"{s['facts']} facts, {s['claims']} claims, {s['indicators']} indicators, "
-            f"{s['warnings']} warnings"
-        )
+        counts = ", ".join(_count(int(s[key]), key[:-1])  # type: ignore[call-overload]
+                           for key in ("tables", "facts", "claims", "indicators", "warnings"))
+        return f"{self.path}: {s['unit']} {s['year']} {s['kind']}: {counts}"
+
+
+def _count(n: int, noun: str) -> str:
+    """"1 warning", "2 warnings"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 @dataclass
@@ -58,6 +62,7 @@ class LoadSummary:
     loaded: list[Parsed] = field(default_factory=list)
     failed: list[Parsed] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)  # in the store already: not loaded again
+    unvalidated: int = 0  # replaced reports whose old findings were dropped (not validated now)
     findings: list[Finding] | None = None  # with validate=True: the loaded reports' findings
 
 
@@ -65,11 +70,11 @@ def parse_one(path: str) -> Parsed:
     """Load one report and turn it into N-Quads of its named graph (runs in a worker)."""
     from loaders.pipeline import ReportLoadError, load_report
     from loaders.rdf import report_nquads
-    from loaders.vocab import document_iri
+    from loaders.vocab import report_document_iri
 
     try:
         report = load_report(path)
-        iri = str(document_iri(report.unit_name, report.fiscal_year, report.kind))
+        iri = str(report_document_iri(report))
         text, quads = report_nquads(report)  # without rdflib terms: this path only serialises
     except ReportLoadError as exc:
         return Parsed(path, error=str(exc))
@@ -79,6 +84,7 @@ def parse_one(path: str) -> Parsed:
         "unit": report.unit_name,
         "year": report.fiscal_year,
         "kind": report.kind,
+        "scope": report.scope,
         "tables": len(report.tables),
         "facts": sum(len(t.facts) for t in report.tables),
         "claims": len(report.claims),
@@ -89,14 +95,34 @@ def parse_one(path: str) -> Parsed:
     return Parsed(path, graph_iri=iri, nquads=text, summary=summary)
 
 
-def report_files(paths: Sequence[str | Path]) -> list[Path]:
-    """Files as given, folders expanded to their *.txt files (sorted, recursively)."""
+# What a folder yields: the files some reader reads (loaders.readers: PDF, the text
+# layouts, HTML). A file named on the command line is always tried, whatever its name.
+READABLE_SUFFIXES = (".pdf", ".txt", ".md", ".tsv", ".html", ".htm")
+
+
+def _skip_notice(path: Path, reason: str) -> None:
+    print(f"{path}: skipped: {reason}", file=sys.stderr)
+
+
+def report_files(
+    paths: Sequence[str | Path], on_skip: Callable[[Path, str], None] | None = _skip_notice
+) -> list[Path]:
+    """Files as given, folders expanded to the files the readers read (sorted,
+    recursively); every other file of a folder is passed to ``on_skip`` with the reason
+    (hidden files and folders are passed over silently)."""
     files: list[Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            files.extend(sorted(x for x in p.rglob("*.txt") if x.is_file()))
-        else:
+        if not p.is_dir():
             files.append(p)
+            continue
+        for x in sorted(p.rglob("*")):
+            if not x.is_file() or any(part.startswith(".") for part in x.relative_to(p).parts):
+                continue
+            if x.suffix.lower() in READABLE_SUFFIXES:
+                files.append(x)
+            elif on_skip is not None:
+                kinds = ", ".join(READABLE_SUFFIXES)
+                on_skip(x, f"not a report format the readers read ({kinds})")
     return files
 
 
@@ -174,19 +200,33 @@ def unchanged_files(store: Store, files: Sequence[Path]) -> set[Path]:
     return out
 
 
+def forget_findings(store: Store, documents: list[str]) -> int:
+    """Drop the stored findings of ``documents`` (embedded store); how many had findings."""
+    raw = getattr(store, "raw", None)
+    if raw is None:
+        return 0
+    from fiscal_kg.validation.storage import forget
+
+    return forget(raw, documents)
+
+
 def load_paths(
     store: Store, paths: Sequence[str | Path], *, workers: int | None = None, quiet: bool = False,
     batch_quads: int = BATCH_QUADS, validate: bool = False, force: bool = False,
+    replace: bool = False,
 ) -> LoadSummary:
     """Parse ``paths`` (in parallel) and put each report into ``store`` (one writer, in
     batches of about ``batch_quads`` quads). Files whose report is in the store already, from the
     same bytes and loader version, are skipped unless ``force``. With ``validate``, the workers
     validate each report and the validation report in the store is updated for the loaded ones
-    (the store must be an embedded one: the unit-scoped rules then run on it)."""
+    (the store must be an embedded one: the unit-scoped rules then run on it). A file that would
+    replace a stored report from another file (unless ``replace``), or with far less (unless
+    ``force``), or that claims the same document as another file of the run, is refused
+    (``fiscal_kg.replacement``)."""
     if validate and not hasattr(store, "raw"):
         raise ValueError("load --validate needs the embedded store; validate a remote store's "
                          "reports with `fiscal-kg validate FILE…`")
-    from tqdm import tqdm
+    from fiscal_kg.progress import progress
 
     files = report_files(paths)
     summary = LoadSummary()
@@ -195,10 +235,26 @@ def load_paths(
         skip = unchanged_files(store, files)
         summary.unchanged = [f for f in files if f in skip]
         files = [f for f in files if f not in skip]
-    bar = tqdm(total=len(files), unit="report", delay=1.0, disable=quiet or None, file=sys.stderr)
+    bar = progress(len(files), "reports parsed", quiet=quiet)  # a bar, or a line per 100
     pending: list[Parsed] = []
+    claims = RunClaims()
+
+    def refuse(parsed: Parsed, reason: str) -> None:
+        parsed.error, parsed.nquads = reason, ""
+        summary.failed.append(parsed)
+        bar.write(reason, file=sys.stderr)
 
     def write() -> None:
+        stored = stored_reports(store, [p.graph_iri for p in pending])
+        for parsed in list(pending):
+            reason = refusal(parsed.path, parsed.summary, parsed.graph_iri,
+                             stored.get(parsed.graph_iri), replace=replace, force=force)
+            if reason is not None:
+                pending.remove(parsed)
+                refuse(parsed, reason)
+        # A replaced report's old findings describe the old text: dropped before the write (a
+        # kill in between leaves it "not validated", never with stale findings).
+        summary.unvalidated += forget_findings(store, [p.graph_iri for p in pending])
         errors = store.put_reports([(p.graph_iri, p.nquads) for p in pending], checked=True)
         for parsed, error in zip(pending, errors, strict=True):
             parsed.nquads = ""  # keep memory flat over thousands of files
@@ -219,6 +275,10 @@ def load_paths(
             if parsed.error is not None:
                 summary.failed.append(parsed)
                 bar.write(parsed.error, file=sys.stderr)
+                continue
+            reason = claims.refusal(parsed.path, parsed.summary, parsed.graph_iri)
+            if reason is not None:
+                refuse(parsed, reason)
                 continue
             pending.append(parsed)
             size += int(parsed.summary["triples"])  # type: ignore[call-overload]

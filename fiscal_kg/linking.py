@@ -421,8 +421,11 @@ class LinkResult:
     def status(self) -> str:
         return self.resolution.status
 
+    HEADER = "unit\tdivision code\tdivision\tlevel\tWikidata item (or why not linked)"
+
     def line(self) -> str:
-        """One printable line: name, code, division, level, Wikidata item or why not linked."""
+        """One printable line: name, code, division, level, Wikidata item or why not linked
+        (tab-separated, under ``HEADER``)."""
         r = self.resolution
         if r.linked:
             item = self.wikidata or f"no Wikidata item ({self.wikidata_note or 'not looked up'})"

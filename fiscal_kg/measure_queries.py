@@ -38,10 +38,10 @@ _EXAMPLE = re.compile(r"e\.g\.\s*\"?([^\s\",;)]+)")
 def _report_nquads(report: object) -> tuple[str, str]:
     """(graph IRI, N-Quads) of a synthetic report, as the loader's workers send them."""
     from loaders.rdf import report_nquads
-    from loaders.vocab import document_iri
+    from loaders.vocab import report_document_iri
 
     r = report.report  # type: ignore[attr-defined]
-    return str(document_iri(r.unit_name, r.fiscal_year, r.kind)), report_nquads(r)[0]
+    return str(report_document_iri(r)), report_nquads(r)[0]
 
 
 def build(

@@ -184,7 +184,7 @@ def measure_samples(directory: Path) -> None:
     try:
         from loaders.pipeline import build_graph, load_report
         from loaders.resources import resource_dir
-        from loaders.vocab import document_iri
+        from loaders.vocab import report_document_iri
     except ImportError as exc:
         print(f"samples: loaders not available ({exc})")
         return
@@ -200,7 +200,7 @@ def measure_samples(directory: Path) -> None:
             except Exception as exc:  # measuring, not loading: report and go on
                 print(f"{path.name}: cannot load ({type(exc).__name__}: {exc})")
                 continue
-            iri = str(document_iri(report.unit_name, report.fiscal_year, report.kind))
+            iri = str(report_document_iri(report))
             store.put_report(iri, graph)
             stored = time.perf_counter()
             store.put_report(iri, graph)

@@ -128,14 +128,38 @@ def named_queries(directory: Path | None = None) -> dict[str, NamedQuery]:
 def resolve(name_or_file: str) -> NamedQuery:
     """A named query, or any .rq file (its header is read when it has one)."""
     path = Path(name_or_file)
-    if path.suffix == ".rq" and path.is_file():
-        return read_query(path)
+    if path.suffix == ".rq" and path.exists():
+        return _read_query_file(path)
     queries = named_queries()
     if name_or_file in queries:
         return queries[name_or_file]
     raise QueryError(
         f"no named query {name_or_file!r} and no such .rq file; `fiscal-kg query --list` shows them"
     )
+
+
+def _read_query_file(path: Path) -> NamedQuery:
+    """A user's .rq file, or a QueryError saying why it is none."""
+    if path.is_dir():
+        raise QueryError(f"{path}: a folder, not a .rq file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise QueryError(f"{path}: cannot read: {exc.strerror}") from exc
+    if not data.strip():
+        raise QueryError(f"{path}: empty file, expected a SPARQL query")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"{path}: not UTF-8 text (invalid byte at {exc.start}), "
+                         "expected a SPARQL query") from exc
+    if "\x00" in text:
+        raise QueryError(f"{path}: binary (NUL bytes), expected a SPARQL query")
+    query = parse_query(text, path.stem, path)
+    portable = path.parent / PORTABLE_DIR / path.name
+    if portable.is_file():
+        query.portable = portable.read_text(encoding="utf-8")
+    return query
 
 
 # ---------------------------------------------------------------------------
@@ -148,7 +172,7 @@ def parameter_term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
     kind = param.type
     try:
         if kind == "iri":
-            return ox.NamedNode(value.strip().removeprefix("<").removesuffix(">"))
+            return ox.NamedNode(expand_iri(value))
         if kind == "string":
             return ox.Literal(value)
         if kind == "code":
@@ -168,6 +192,52 @@ def parameter_term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
     except (ValueError, InvalidOperation) as exc:
         raise QueryError(f"parameter {param.name} ({kind}): bad value {value!r}: {exc}") from exc
     raise QueryError(f"parameter {param.name}: unknown type {kind!r}")
+
+
+def expand_iri(text: str) -> str:
+    """An IRI as given (``<…>`` or bare) or in the short form the tool prints (``id:doc/…``)."""
+    value = text.strip().removeprefix("<").removesuffix(">")
+    for ns, prefix in COMPACT_PREFIXES.items():
+        if value.startswith(prefix) and "://" not in value:
+            return ns + value[len(prefix):]
+    return value
+
+
+DOCUMENT_SOURCES = """PREFIX fkg: <https://w3id.org/fiscal-kg/def#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?document ?file WHERE {
+  GRAPH ?document { ?document a fkg:FiscalDocument
+    OPTIONAL { ?document prov:wasDerivedFrom/fkg:fileName ?file } } }"""
+
+
+def resolve_document(store: Store, name: str) -> str:
+    """The IRI of the stored report ``name`` names: its full IRI, the short form the tool prints
+    (``id:doc/…``) or the name of the file it was loaded from; QueryError when no report matches
+    (a mistyped name must not look like a report without findings)."""
+    rows = store.query(DOCUMENT_SOURCES).rows
+    iri = expand_iri(name)
+    documents = {str(doc) for doc, _ in rows}
+    if iri in documents:
+        return iri
+    base = Path(name.strip()).name
+    by_file = sorted({str(doc) for doc, file in rows if file is not None and str(file) == base})
+    if len(by_file) == 1:
+        return by_file[0]
+    if by_file:
+        raise QueryError(f"{name!r} names {len(by_file)} reports (loaded from files of that "
+                         f"name); give one of their IRIs: {', '.join(by_file)}")
+    raise QueryError(f"no report {name!r} in the store ({len(documents)} report(s) there); "
+                     "name one by its IRI, its id:doc/… form or its file name "
+                     "(`fiscal-kg query documents` lists them)")
+
+
+def resolve_document_values(store: Store, query: NamedQuery, values: dict[str, str]
+                            ) -> dict[str, str]:
+    """``values`` with a ``document`` parameter (type iri) turned into the stored report's IRI."""
+    param = query.param("document")
+    if param is None or param.type != "iri" or "document" not in values:
+        return values
+    return {**values, "document": resolve_document(store, values["document"])}
 
 
 def bind(query: NamedQuery, values: dict[str, str], *, portable: bool = False) -> str:

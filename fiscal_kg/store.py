@@ -42,6 +42,24 @@ def default_store_path() -> Path:
     return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE_DIR)
 
 
+class NoStoreError(Exception):
+    """A read command named a store that does not exist (or is no store): never create one."""
+
+
+def existing_store_path(path: str | Path | None) -> Path:
+    """The store folder a read command (query, validate, export, serve, link) works on; raises
+    NoStoreError naming the path when there is none, so a mistyped --store or another working
+    folder is an error rather than an empty store that answers "0 rows"."""
+    where = Path(path) if path is not None else default_store_path()
+    if where.is_file() or (where.exists() and not where.is_dir()):
+        raise NoStoreError(f"{where.resolve()} is a file, not a store folder")
+    if not (where / "CURRENT").is_file():
+        what = "no store" if not where.exists() or not any(where.iterdir()) else "not a store"
+        raise NoStoreError(f"{what} at {where.resolve()} (create one with fiscal-kg load "
+                           f"--store {where} REPORT…)")
+    return where
+
+
 # ---------------------------------------------------------------------------
 # Term conversion (hot path: every triple of every report passes here)
 # ---------------------------------------------------------------------------
@@ -243,6 +261,8 @@ class OxigraphStore(StoreBase):
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
+        if self.path is not None and self.path.exists() and not self.path.is_dir():
+            raise OSError(f"store {self.path} is a file, not a store folder")
         if self.path is not None and _foreign_directory(self.path):
             # Oxigraph would add its RocksDB files to any folder it is given.
             raise OSError(f"{self.path} is a non-empty folder that is not an Oxigraph store")
@@ -256,6 +276,10 @@ class OxigraphStore(StoreBase):
         except OSError as exc:
             # RocksDB holds a LOCK file: a second writer (another `fiscal-kg load`,
             # or a running `serve`) is the usual reason.
+            if "lock" in str(exc).lower():
+                raise OSError(f"cannot open store {self.path}: it is in use by another process "
+                              "(a running load, validate, link or serve); try again when it "
+                              "has finished") from exc
             raise OSError(f"cannot open store {self.path}: {exc}") from exc
 
     # -- lifecycle -----------------------------------------------------------
@@ -363,7 +387,12 @@ class OxigraphStore(StoreBase):
         return len(new)
 
     def remove_graph(self, graph_iri: str) -> None:
-        self.raw.update(f"DROP SILENT GRAPH {ox.NamedNode(str(graph_iri))}")
+        """Drop a report's graph and, in the same transaction, its findings in the validation
+        report (they describe a report that is gone)."""
+        from fiscal_kg.validation.storage import forget_update
+
+        name = ox.NamedNode(str(graph_iri))
+        self.raw.update(f"DROP SILENT GRAPH {name} ;\n{forget_update([name.value])}")
 
     def update(self, sparql: str) -> None:
         self.raw.update(sparql)
@@ -447,10 +476,14 @@ def open_store(
     endpoint: str | None = None,
     update_endpoint: str | None = None,
     gsp: str | None = None,
+    must_exist: bool = False,
 ) -> Store:
-    """The embedded store at ``path`` (default ./fiscal-kg-store), or a remote one."""
+    """The embedded store at ``path`` (default ./fiscal-kg-store), or a remote one. With
+    ``must_exist`` (read commands) a missing store is a NoStoreError, not a new empty store."""
     if endpoint or update_endpoint or gsp:
         from fiscal_kg.remote import RemoteStore  # local: SPARQLWrapper only when used
 
         return RemoteStore(endpoint, update_endpoint=update_endpoint, gsp=gsp)
+    if must_exist:
+        return OxigraphStore(existing_store_path(path))
     return OxigraphStore(path if path is not None else default_store_path())

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from decimal import Decimal
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -146,3 +147,37 @@ def code_list(scheme: str) -> CodeList:
     if scheme not in lists:
         raise KeyError(f"no code list with scheme {scheme!r} in {codes_dir()}")
     return lists[scheme]
+
+
+@dataclass(frozen=True)
+class CurrencyUnit:
+    key: str  # "wan-yuan", "yuan", ...
+    label: str  # zh prefLabel as reports print it: "万元"
+    factor: Decimal  # fkg:yuanFactor: yuan per unit
+
+
+@cache
+def currency_units() -> dict[str, CurrencyUnit]:
+    """Currency units by every normalised label (pref, alt), with their
+    fkg:yuanFactor from ``currency-units.ttl`` — the one place factors live."""
+    store = ox.Store()
+    store.bulk_load(path=str(codes_dir() / "currency-units.ttl"), format=ox.RdfFormat.TURTLE)
+    factors = {
+        c.value.rsplit("/", 1)[-1]: Decimal(f.value)
+        for c, f in store.query(f"SELECT ?c ?f {{ ?c <{FKG_DEF}yuanFactor> ?f }}")
+    }
+    out: dict[str, CurrencyUnit] = {}
+    cl = code_list("currency-units")
+    for key, concept in sorted(cl.concepts.items()):
+        if key not in factors or not concept.pref_zh:
+            continue
+        unit = CurrencyUnit(key, concept.pref_zh, factors[key])
+        for lab in concept.labels():
+            out.setdefault(label_key(lab), unit)
+    return out
+
+
+@lru_cache(maxsize=64)
+def currency_unit(label: str) -> CurrencyUnit | None:
+    """The currency unit a label names ("万元", "人民币元", "千元"), or None."""
+    return currency_units().get(label_key(label))

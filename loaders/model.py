@@ -139,7 +139,8 @@ class Claim:
     percents as printed (Decimal("95.07")); ``change`` is signed (减少 → -).
     ``share_of`` names the denominator item key when the sentence says it.
     ``basis`` is what the change compares with: "prior-year-budget",
-    "prior-year-final", "initial-budget", "full-year-budget" or "".
+    "prior-year-final", "prior-year-execution", "initial-budget", "full-year-budget"
+    or "".
     """
 
     line: int
@@ -158,6 +159,13 @@ class Claim:
     raw: str = ""  # the number text as printed
     page: int | None = None  # PDF page and box of the sentence's line (reports read from a PDF)
     bbox: BBox | None = None
+    # The amount a change compares with, when the text states it ("2025年当年预算执行数为
+    # 1690.69万元，2026年预算安排1672.67万元，比…减少1.07%"), as printed, in ``currency``.
+    prior_amount: Decimal | None = None
+    prior_raw: str = ""
+    # The claim of the same paragraph whose amount this one states again (预算安排 Y after
+    # "…（01项）X万元"): the two must agree.
+    restates: Claim | None = None
 
 
 @dataclass
@@ -257,7 +265,7 @@ class DocumentMeta:
     title: str
     unit_code: str | None = None
     publication_date: str | None = None
-    scope: str | None = None  # "department" (部门, consolidated) | "unit" (单位, its own) | None: not said
+    scope: str | None = None  # "department" (部门, consolidated) | "unit" (单位) | None: not said
     warnings: list[LoadWarning] = field(default_factory=list)
 
 

@@ -1,9 +1,11 @@
 """One report file in, one ``Report`` (and its graph) out.
 
 The stages, in order: decode bytes → read blocks (loaders.readers, one
-reader per text layout) → document metadata → standard tables
+reader per text layout; a PDF goes to loaders.readers.pdf instead, which
+gives the same blocks from the page geometry) → document metadata → standard tables
 (loaders.tables) → narrative claims, unit profile, projects, performance
-tables. Each stage only reads blocks and returns model records, so a stage
+tables → page and box of each record read from a PDF (loaders.provenance).
+Each stage only reads blocks and returns model records, so a stage
 that fails on odd input costs a warning, not the report.
 """
 
@@ -14,14 +16,17 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from loaders import limits
 from loaders.metadata import read_metadata
-from loaders.model import LoadWarning, Report
+from loaders.model import Block, LoadWarning, Report
 from loaders.narrative import extract_claims
 from loaders.performance import extract_performance
 from loaders.profile import extract_profile
 from loaders.projects import extract_projects, unify_project_names
+from loaders.provenance import attach_provenance
 from loaders.rdf import report_graph
 from loaders.readers import decode_report, read_blocks
+from loaders.readers.pdf import PdfReadError, is_pdf, read_pdf
 from loaders.tables import extract_tables
 
 
@@ -35,7 +40,16 @@ class ReportLoadError(ValueError):
 
 
 def load_text(text: str, source_path: str, sha256: str) -> Report:
-    blocks = read_blocks(text)
+    limits.check_text(text)  # ValueError: load_report names the file
+    return load_blocks(read_blocks(text), source_path, sha256)
+
+
+def load_blocks(
+    blocks: list[Block], source_path: str, sha256: str, warnings: list[LoadWarning] | None = None
+) -> Report:
+    """Interpret a report's blocks (from the text readers or the PDF reader)."""
+    reader_warnings = list(warnings or [])
+    limits.check_rows(blocks)  # ValueError: load_report names the file
     meta = read_metadata(blocks, source_path)
     report = Report(
         source_path=source_path,
@@ -46,9 +60,10 @@ def load_text(text: str, source_path: str, sha256: str) -> Report:
         title=meta.title,
         unit_code=meta.unit_code,
         publication_date=meta.publication_date,
+        scope=meta.scope,
         layout=_dominant_layout(blocks),
     )
-    report.warnings.extend(meta.warnings)
+    report.warnings.extend(reader_warnings + meta.warnings)
     tables, warnings = extract_tables(blocks, meta)
     report.tables, report.warnings = tables, report.warnings + warnings
     report.sections, report.claims, warnings = extract_claims(blocks, meta)
@@ -58,6 +73,7 @@ def load_text(text: str, source_path: str, sha256: str) -> Report:
     report.performance, warnings = extract_performance(blocks, meta)
     report.warnings.extend(warnings)
     unify_project_names(report)
+    attach_provenance(report, blocks)
     return report
 
 
@@ -65,15 +81,37 @@ def load_report(path: str | Path) -> Report:
     """Load one report file; raises ReportLoadError naming the file and the reason."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReportLoadError(str(path), f"cannot read file: {exc.strerror}") from exc
-    try:
-        text = decode_report(data, str(path))
+        limits.check_file_size(path)
     except ValueError as exc:
         raise ReportLoadError(str(path), str(exc)) from exc
     try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReportLoadError(str(path), f"cannot read file: {exc.strerror}") from exc
+    if is_pdf(data) or path.suffix.lower() == ".pdf":
+        return _load_pdf(data, path)
+    try:
+        text = decode_report(data, str(path))
+    except ValueError as exc:  # its reason without the path, which ReportLoadError adds
+        raise ReportLoadError(str(path), getattr(exc, "reason", str(exc))) from exc
+    try:
         return load_text(text, str(path), hashlib.sha256(data).hexdigest())
+    except ReportLoadError:
+        raise
+    except ValueError as exc:  # metadata missing: not a budget disclosure
+        raise ReportLoadError(str(path), str(exc)) from exc
+
+
+def _load_pdf(data: bytes, path: Path) -> Report:
+    """A report's PDF: the PDF reader's blocks, then the same interpretation."""
+    try:
+        reading = read_pdf(data, str(path))
+    except PdfReadError as exc:
+        raise ReportLoadError(str(path), str(exc)) from exc
+    try:
+        return load_blocks(
+            reading.blocks, str(path), hashlib.sha256(data).hexdigest(), reading.warnings
+        )
     except ReportLoadError:
         raise
     except ValueError as exc:  # metadata missing: not a budget disclosure
@@ -92,4 +130,12 @@ def _dominant_layout(blocks: list) -> str:
     return max(counts, key=counts.__getitem__) if counts else "text"
 
 
-__all__ = ["LoadWarning", "Report", "ReportLoadError", "build_graph", "load_report", "load_text"]
+__all__ = [
+    "LoadWarning",
+    "Report",
+    "ReportLoadError",
+    "build_graph",
+    "load_blocks",
+    "load_report",
+    "load_text",
+]

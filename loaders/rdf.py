@@ -22,7 +22,9 @@ from rdflib.namespace import DCTERMS as _DCTERMS
 from rdflib.namespace import SKOS as _SKOS
 
 from loaders import vocab as v
+from loaders.codelists import currency_unit, currency_units
 from loaders.model import (
+    BBox,
     Claim,
     Fact,
     FundingLine,
@@ -59,13 +61,15 @@ class _Terms:
 FKG, OBEU, ORG, PROV, QB = (_Terms(ns) for ns in (_FKG, _OBEU, _ORG, _PROV, _QB))
 RDF, RDFS, DCTERMS, SKOS = (_Terms(ns) for ns in (_RDF, _RDFS, _DCTERMS, _SKOS))
 
-YUAN_PER = {"万元": Decimal(10000), "元": Decimal(1), "亿元": Decimal(100000000)}
-CURRENCY_KEY = {"万元": "wan-yuan", "元": "yuan", "亿元": "yi-yuan"}
+# Currency label as printed → code-list key; factors are fkg:yuanFactor of currency-units.ttl.
+CURRENCY_KEY = {u.label: u.key for u in currency_units().values()}
 PHASE = {"budget": OBEU["budgetPhase/approved"], "final-account": OBEU["budgetPhase/executed"]}
 
 
 def yuan(amount: Decimal, currency: str) -> Decimal:
-    return amount * YUAN_PER.get(currency, Decimal(1))
+    """The amount in yuan: the factor is the currency unit's fkg:yuanFactor."""
+    unit = currency_unit(currency)
+    return amount * (unit.factor if unit else Decimal(1))
 
 
 class TripleSink(Protocol):
@@ -122,14 +126,14 @@ def report_nquads(report: Report) -> tuple[str, int]:
     """(N-Quads of ``report_graph(report)`` in the report's named graph, number of quads).
 
     Raises ValueError when a term is not valid RDF (an IRI with a space, say)."""
-    doc = v.document_iri(report.unit_name, report.fiscal_year, report.kind)
+    doc = v.report_document_iri(report)
     sink = NQuadsSink(str(doc))
     _report(sink, report)
     return sink.text(), len(sink)
 
 
 def _report(g: TripleSink, report: Report) -> None:
-    doc = v.document_iri(report.unit_name, report.fiscal_year, report.kind)
+    doc = v.report_document_iri(report)
     unit = v.unit_iri(report.unit_name)
     _document(g, report, doc, unit)
     for index, table in enumerate(report.tables, start=1):
@@ -142,8 +146,13 @@ def _report(g: TripleSink, report: Report) -> None:
         g.add((s, FKG.sourceLine, g.lit(section.line)))
         g.add((s, FKG.endLine, g.lit(section.end_line)))
         g.add((doc, FKG.hasSection, s))
+    claim_index = {id(claim): index for index, claim in enumerate(report.claims)}
     for index, claim in enumerate(report.claims):
         _claim(g, report, doc, index, claim)
+        restated = claim_index.get(id(claim.restates)) if claim.restates is not None else None
+        if restated is not None:
+            g.add((v.claim_iri(doc, claim.line, index), FKG.restates,
+                   v.claim_iri(doc, report.claims[restated].line, restated)))
     for project in report.projects:
         p = v.project_iri(doc, project.name)
         g.add((p, RDF.type, FKG.Project))
@@ -171,6 +180,8 @@ def _document(g: TripleSink, report: Report, doc: URIRef, unit: URIRef) -> None:
     g.add((doc, FKG.unit, unit))
     g.add((doc, FKG.fiscalYear, g.lit(report.fiscal_year)))
     g.add((doc, FKG.documentKind, v.code_iri("document-kinds", report.kind)))
+    if report.scope:  # only when the report states it (部门/单位)
+        g.add((doc, FKG.scope, v.code_iri("document-scopes", report.scope)))
     g.add((doc, OBEU.budgetPhase, PHASE[report.kind]))
     if report.publication_date:
         g.add((doc, DCTERMS.issued, g.lit(report.publication_date, datatype=XSD.date)))
@@ -257,6 +268,14 @@ def _table(g: TripleSink, report: Report, doc: URIRef, index: int, table: Table)
         _fact(g, report, doc, t, table, fact)
 
 
+def _place(g: TripleSink, node: URIRef, page: int | None, bbox: BBox | None) -> None:
+    """Page and box on the PDF page (reports read from a PDF): fkg:page, fkg:bbox."""
+    if page is not None:
+        g.add((node, FKG.page, g.lit(page, datatype=XSD.positiveInteger)))
+    if bbox is not None:
+        g.add((node, FKG.bbox, g.lit(" ".join(f"{v:.2f}" for v in bbox))))
+
+
 def _fact(g: TripleSink, report: Report, doc: URIRef, t: URIRef, table: Table, fact: Fact) -> None:
     f = v.fact_iri(doc, fact.line, fact.col_index)
     g.add((f, RDF.type, QB.Observation))
@@ -268,6 +287,7 @@ def _fact(g: TripleSink, report: Report, doc: URIRef, t: URIRef, table: Table, f
     g.add((f, FKG.rawText, g.lit(fact.raw)))
     g.add((f, FKG.sourceLine, g.lit(fact.line)))
     g.add((f, FKG.columnIndex, g.lit(fact.col_index)))
+    _place(g, f, fact.page, fact.bbox)
     g.add((f, FKG.rowLabel, g.lit(fact.row_label)))
     g.add((f, FKG.columnHeader, g.lit(fact.column_header)))
     g.add((f, OBEU.budgetPhase, PHASE[report.kind]))
@@ -305,6 +325,7 @@ def _claim(g: TripleSink, report: Report, doc: URIRef, index: int, claim: Claim)
     g.add((c, FKG.document, doc))
     g.add((c, FKG.sourceLine, g.lit(claim.line)))
     g.add((c, FKG.sentence, g.lit(claim.sentence)))
+    _place(g, c, claim.page, claim.bbox)
     g.add((c, OBEU.budgetPhase, PHASE[report.kind]))
     if claim.section:
         g.add((c, FKG.section, v.section_iri(doc, claim.section)))
@@ -332,6 +353,11 @@ def _claim(g: TripleSink, report: Report, doc: URIRef, index: int, claim: Claim)
         g.add((c, FKG.statedChangeYuan, g.dec(yuan(claim.change, claim.currency))))
     if claim.growth_rate is not None:
         g.add((c, FKG.statedGrowthRate, g.dec(claim.growth_rate)))
+    if claim.prior_amount is not None:
+        g.add((c, FKG.statedPriorAmount, g.dec(claim.prior_amount)))
+        g.add((c, FKG.statedPriorAmountYuan, g.dec(yuan(claim.prior_amount, claim.currency))))
+    if claim.prior_raw:
+        g.add((c, FKG.priorRawText, g.lit(claim.prior_raw)))
     if claim.basis:
         g.add((c, FKG.comparisonBasis, v.code_iri("comparison-bases", claim.basis)))
 
@@ -378,6 +404,7 @@ def _indicator(
     g.add((i, FKG.performanceTable, t))
     g.add((i, FKG.document, doc))
     g.add((i, FKG.sourceLine, g.lit(ind.line)))
+    _place(g, i, ind.page, ind.bbox)
     if project is not None:
         g.add((i, FKG.project, project))
     for prop, value in (

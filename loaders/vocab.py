@@ -1,7 +1,7 @@
 """Namespaces and IRI minting: the one place that decides what an IRI looks like.
 
 IRIs are deterministic: they are derived from what the report says (unit
-name, year, kind, line numbers), never from counters or clocks, so loading
+name, scope, year, kind, line numbers), never from counters or clocks, so loading
 the same report twice gives the same graph.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from typing import Any
 
 from rdflib import Namespace, URIRef
 
@@ -33,6 +34,7 @@ VALIDATION_GRAPH = GRAPH["validation"]
 LINKS_GRAPH = GRAPH["links"]
 
 KIND_SLUG = {"budget": "budget", "final-account": "final"}
+SCOPE_UNSTATED = "unstated"  # IRI segment of a report that states no scope (部门/单位)
 
 
 def normalise_name(name: str) -> str:
@@ -53,9 +55,19 @@ def unit_iri(unit_name: str) -> URIRef:
     return ID[f"unit/{short_hash(normalise_name(unit_name))}"]
 
 
-def document_iri(unit_name: str, year: int, kind: str) -> URIRef:
-    """Also the IRI of the report's named graph."""
-    return ID[f"doc/{short_hash(normalise_name(unit_name))}/{year}/{KIND_SLUG.get(kind, kind)}"]
+def document_iri(unit_name: str, year: int, kind: str, scope: str | None) -> URIRef:
+    """Also the IRI of the report's named graph: a document is its unit, scope, year and kind
+    (a department and its own unit publish separate reports for the same year). ``scope`` is a
+    key of ontology/codes/document-scopes.ttl, or None when the report does not state it: then
+    the segment is ``unstated``, never a guess, so such a report never replaces a stated one."""
+    return ID[f"doc/{short_hash(normalise_name(unit_name))}/{year}/{scope or SCOPE_UNSTATED}/"
+              f"{KIND_SLUG.get(kind, kind)}"]
+
+
+def report_document_iri(report: Any) -> URIRef:
+    """``document_iri`` of a loaded report (``loaders.model.Report`` or anything with its
+    unit_name, fiscal_year, kind and scope)."""
+    return document_iri(report.unit_name, report.fiscal_year, report.kind, report.scope)
 
 
 def table_iri(doc: URIRef, index: int) -> URIRef:

@@ -36,11 +36,12 @@ def loaded(tmp_path_factory: pytest.TempPathFactory, sample_paths: list[Path]):
 
 def test_load_prints_one_line_per_report(loaded) -> None:
     _, out = loaded
-    lines = [ln for ln in out.splitlines() if ln.endswith("warnings")]
+    lines = [ln for ln in out.splitlines() if ln.endswith(("warning", "warnings"))]
     assert len(lines) == 5
+    assert any(ln.endswith(" 1 warning") for ln in lines)  # singular (003 has one)
     atushi = next(ln for ln in lines if "000_f35cf930234f7c72.txt" in ln)
     assert f": {ATUSHI} 2023 budget: " in atushi
-    for part in ("tables,", "facts,", "claims,", "indicators,", "warnings"):
+    for part in ("tables,", "facts,", "claims,", "indicators,", "warning"):
         assert part in atushi
     assert "乌鲁木齐市社会保险中心 2023 final-account" in out
     assert out.rstrip().endswith("loaded 5 report(s), 0 failed")
@@ -107,7 +108,7 @@ def test_query_list_and_file(loaded, tmp_path: Path, capsys) -> None:
     )
     assert main(["query", str(rq), "--store", str(store), "--param", "year=2024",
                  "--format", "csv"]) == 0  # fmt: skip
-    assert capsys.readouterr().out.splitlines()[1].endswith("/2024/budget")
+    assert capsys.readouterr().out.splitlines()[1].endswith("/2024/department/budget")
 
 
 def test_query_errors_are_clear(loaded, capsys) -> None:

@@ -116,9 +116,10 @@ def test_every_code_list_parses_and_loads() -> None:
     assert len(lists["function"].concepts) >= 350
     assert len(lists["economic"].concepts) >= 110
     assert set(lists["document-kinds"].concepts) == {"budget", "final-account"}
-    assert set(lists["currency-units"].concepts) == {"wan-yuan", "yuan", "yi-yuan"}
+    assert set(lists["currency-units"].concepts) == {"wan-yuan", "yuan", "yi-yuan", "qian-yuan"}
     assert set(lists["comparison-bases"].concepts) == {
-        "prior-year-budget", "prior-year-final", "initial-budget", "full-year-budget"}
+        "prior-year-budget", "prior-year-final", "prior-year-execution", "initial-budget",
+        "full-year-budget"}
 
 
 def test_every_concept_has_labels_notation_and_scheme() -> None:
@@ -368,7 +369,7 @@ def test_fund_sources_and_currency_units() -> None:
         for r in store.query(
             """SELECT ?c ?f WHERE { ?c <https://w3id.org/fiscal-kg/def#yuanFactor> ?f }""")
     }
-    assert factors == {"wan-yuan": "10000", "yuan": "1", "yi-yuan": "100000000"}
+    assert factors == {"wan-yuan": "10000", "yuan": "1", "yi-yuan": "100000000", "qian-yuan": "1000"}
 
 
 def test_valid_in_without_validity_bounds() -> None:

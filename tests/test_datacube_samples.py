@@ -1,9 +1,9 @@
 """The real graphs of the five samples pass the W3C Data Cube integrity constraints.
 
-pyshacl (advanced mode) runs tests/data/reference/datacube.shapes.ttl (a copy, source and licence in its README)
-on each sample's graph together with the ontology (its qb:DataStructureDefinitions) and the code
-lists. pyshacl's SPARQL queries are answered by pyoxigraph on a copy of the same data (see
-fiscal_kg.validation.reference.OxigraphQueryGraph); the shapes' recursive helper function
+pyshacl (advanced mode) runs tests/data/reference/datacube.shapes.ttl (a copy; source and licence
+in its README) on each sample's graph together with the ontology (its qb:DataStructureDefinitions)
+and the code lists. pyshacl's SPARQL queries are answered by pyoxigraph on a copy of the same data
+(see fiscal_kg.validation.reference.OxigraphQueryGraph); the shapes' recursive helper function
 qb:hasZeroOrMore (``?s ?p* ?o`` with ?p a variable) is given to pyoxigraph as a Python function.
 """
 

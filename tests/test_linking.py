@@ -425,7 +425,7 @@ def _add_report(store: ox.Store, unit: str, year: int, kind: str = "budget",
                 total_yuan: str | None = None, supervising: str | None = None) -> None:
     """A unit and one document in the document's own named graph, shaped as loaders/rdf.py
     writes them (fiscalYear an integer, documentKind a code, the department on the unit)."""
-    doc = document_iri(unit, year, kind)
+    doc = document_iri(unit, year, kind, "department")
     g = _nn(doc)
     u = _nn(unit_iri(unit))
     quads = [

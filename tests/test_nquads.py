@@ -15,7 +15,7 @@ from fiscal_kg.store import graph_quads
 from loaders.nquads import NQuadsSink
 from loaders.pipeline import build_graph, load_report
 from loaders.rdf import report_nquads
-from loaders.vocab import FKG, document_iri
+from loaders.vocab import FKG, report_document_iri
 
 
 def _has_blank(quad: ox.Quad) -> bool:
@@ -25,7 +25,7 @@ def _has_blank(quad: ox.Quad) -> bool:
 def test_nquads_are_the_report_graph(sample_paths: list[Path]) -> None:
     for path in sample_paths:
         report = load_report(path)
-        name = ox.NamedNode(str(document_iri(report.unit_name, report.fiscal_year, report.kind)))
+        name = ox.NamedNode(str(report_document_iri(report)))
         text, count = report_nquads(report)
         assert text == report_nquads(report)[0], path.name  # the same text every run
         written = list(ox.parse(text, ox.RdfFormat.N_QUADS))

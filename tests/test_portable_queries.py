@@ -44,7 +44,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Dataset.*deprecated:DeprecationW
 
 QUERIES = named_queries()
 PORTABLE = {name: query for name, query in QUERIES.items() if query.portable is not None}
-ATUSHI_DOC = "https://w3id.org/fiscal-kg/id/doc/bfa9e6175624/2023/budget"
+ATUSHI_DOC = "https://w3id.org/fiscal-kg/id/doc/bfa9e6175624/2023/unit/budget"
 
 # The parameters tests/test_queries.py uses, and unit + year for queries it runs without them:
 # a parameter that a portable form reads in the wrong scope changes the rows.

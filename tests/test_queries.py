@@ -28,7 +28,7 @@ D = Decimal
 ATUSHI, URUMQI = "阿图什市社会保险中心", "乌鲁木齐市社会保险中心"
 KIZILSU = "克孜勒苏柯尔克孜自治州社会保险中心"
 CANGXI, QITAI = "苍溪县社会保险事务中心", "奇台县社会保险管理局"
-ATUSHI_DOC = "https://w3id.org/fiscal-kg/id/doc/bfa9e6175624/2023/budget"
+ATUSHI_DOC = "https://w3id.org/fiscal-kg/id/doc/bfa9e6175624/2023/unit/budget"
 
 
 def rows(store, name: str, **params: str) -> list[dict[str, object]]:

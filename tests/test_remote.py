@@ -77,7 +77,7 @@ def test_reload_replaces_the_report(server, sample_paths, sample_store) -> None:
     remote = RemoteStore(f"{server}/query", update_endpoint=f"{server}/update")
     assert main(["load", "--endpoint", f"{server}/query", "--update-endpoint",
                  f"{server}/update", str(sample_paths[0])]) == 0  # fmt: skip
-    doc = "https://w3id.org/fiscal-kg/id/doc/bfa9e6175624/2023/budget"
+    doc = "https://w3id.org/fiscal-kg/id/doc/bfa9e6175624/2023/unit/budget"
     assert len(remote.graph(doc)) == len(sample_store.graph(doc))  # replaced, not doubled
     remote.close()
 
@@ -89,7 +89,7 @@ def test_load_through_the_graph_store_protocol(sample_paths, sample_store, tmp_p
                      str(sample_paths[2])])  # fmt: skip
         assert code == 0
         remote = RemoteStore(f"{base}/query", gsp=f"{base}/store")
-        doc = "https://w3id.org/fiscal-kg/id/doc/afbc89d0428c/2022/budget"
+        doc = "https://w3id.org/fiscal-kg/id/doc/afbc89d0428c/2022/unstated/budget"
         assert isomorphic(remote.graph(doc), sample_store.graph(doc))
         result = run(remote, named_queries()["economic-breakdown"], {"level": "3"})
         assert [str(r["code"]) for r in result.dicts()] == ["301", "302", "303"]

@@ -13,7 +13,7 @@ from fiscal_kg import store as store_module
 from fiscal_kg.store import OxigraphStore, from_ox, to_ox
 from loaders.nquads import canonical_lexical
 from loaders.pipeline import build_graph, load_report
-from loaders.vocab import CODES_GRAPH, document_iri
+from loaders.vocab import CODES_GRAPH, report_document_iri
 
 FKG = "https://w3id.org/fiscal-kg/def#"
 
@@ -29,7 +29,7 @@ def _canonical(graph: Graph) -> Graph:
 @pytest.fixture(scope="module")
 def report_and_graph(sample_paths: list[Path]):
     report = load_report(sample_paths[0])
-    iri = str(document_iri(report.unit_name, report.fiscal_year, report.kind))
+    iri = str(report_document_iri(report))
     return report, iri, build_graph(report)
 
 

@@ -13,7 +13,7 @@ from fiscal_kg.bench.check import check_planted
 from fiscal_kg.synthetic import Corpus, CorpusFile, write_corpus
 from fiscal_kg.synthetic.numbers import find_numbers, in_style, key_of, replace_spans
 from loaders.pipeline import load_report
-from loaders.vocab import document_iri
+from loaders.vocab import report_document_iri
 
 SAMPLE_000 = "000_f35cf930234f7c72.txt"
 
@@ -112,7 +112,7 @@ def test_amounts_are_scaled_on_their_lines(planted, sample_paths: list[Path]) ->
     # another unit, a later year: the document the corpus records is the one loaded
     assert report.unit_name == file.unit != load_report(sample).unit_name
     assert report.fiscal_year == file.year > 2023
-    assert file.document == str(document_iri(report.unit_name, report.fiscal_year, report.kind))
+    assert file.document == str(report_document_iri(report))
     staffing = report.profile.staffing
     assert (staffing.authorized, staffing.actual, staffing.retired) == (20, 46, 27)  # counts
 

@@ -116,7 +116,8 @@ def test_load_validate_on_the_command_line(sample_paths: list[Path], tmp_path: P
     out = capsys.readouterr().out
     assert code == 1  # loaded, but Violations found (as `fiscal-kg validate` exits)
     assert "loaded 5 report(s), 0 failed" in out
-    assert "validated 5 report(s): 7 Violation, 20 Warning, 36 Info" in out
+    assert ("validated 5 report(s) now: 7 Violation, 20 Warning, 36 Info; the store holds "
+            "7 Violation, 20 Warning, 36 Info over 5 report(s)") in out
 
 
 def test_load_validate_refuses_a_remote_store(sample_paths: list[Path],

@@ -44,7 +44,7 @@ def report(tables: list[Table] | None = None, claims: list[Claim] | None = None,
 
 
 def document(r: Report) -> str:
-    return str(vocab.document_iri(r.unit_name, r.fiscal_year, r.kind))
+    return str(vocab.report_document_iri(r))
 
 
 def store_of(*reports: Report) -> OxigraphStore:

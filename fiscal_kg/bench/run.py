@@ -153,6 +153,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds the whole bench should take; fewer runs at the largest size "
         "when they would not fit (0: no limit; default %(default)s)",
     )
+    p.add_argument(
+        "--pdf-copies",
+        type=int,
+        default=100,
+        help="PDF phase: files loaded for the peak-RSS figure (default 100; 0: skip it)",
+    )
+    p.add_argument(
+        "--pdf",
+        choices=("auto", "yes", "no"),
+        default="auto",
+        help="the PDF phase (fiscal_kg.bench.pdf: reader vs pdfplumber on the six real PDFs, "
+        "≈ 1 min); auto: with the default --sizes only, so quick runs stay quick",
+    )
     return p
 
 
@@ -164,6 +177,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     bench = run_bench(args)
     text = render(bench)
+    if args.pdf == "yes" or (args.pdf == "auto" and args.sizes == [10, 100, 1000]):
+        from fiscal_kg.bench.pdf import pdf_phase
+
+        say("bench: PDF phase (six real PDFs: reader, load, pdfplumber; peak RSS) ...")
+        text += "\n" + pdf_phase(runs=5, copies=args.pdf_copies)
     sys.stdout.write(text)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -131,7 +131,8 @@ def write_corpus(n: int, directory: Path, seed: int, errors: int = ERRORS,
         )
         year = base.fiscal_year + shift
         corpus.files.append(CorpusFile(
-            name, str(document_iri(unit, year, base.kind)), c.sample.name, unit, year, factor,
+            name, str(document_iri(unit, year, base.kind, base.scope)), c.sample.name, unit,
+            year, factor,
             [(t.rule, t.line) for t in chosen], sorted({t.edit_line for t in chosen}), c.own,
         ))
     return corpus
@@ -216,14 +217,14 @@ def _validate(samples: list[Sample], factors: dict[str, list[int]], own: bool
             base = sample.report
             if own:
                 files.append(sample.path)
-                docs[str(document_iri(base.unit_name, base.fiscal_year, base.kind))] = (
-                    sample.name, 0)
+                doc = document_iri(base.unit_name, base.fiscal_year, base.kind, base.scope)
+                docs[str(doc)] = (sample.name, 0)
             for factor in factors.get(sample.name, []):
                 unit, shift = _probe(sample, factor)
                 path = Path(tmp) / f"x{factor}_{sample.name}"
                 path.write_text(reissue(sample, unit, shift, factor), encoding="utf-8")
                 files.append(path)
-                doc = document_iri(unit, base.fiscal_year + shift, base.kind)
+                doc = document_iri(unit, base.fiscal_year + shift, base.kind, base.scope)
                 docs[str(doc)] = (sample.name, factor)
         found = _findings(files) if files else {}
     return {key: found.get(doc, []) for doc, key in docs.items()}

@@ -161,7 +161,7 @@ def synthesize(sample: Path | str, index: int, rng: random.Random, errors: int =
     report.source_path = f"synthetic/{index:05d}_{Path(str(sample)).name}"
     if factor != 1:
         _rescale(report, factor)
-    doc = str(vocab.document_iri(report.unit_name, report.fiscal_year, report.kind))
+    doc = str(vocab.report_document_iri(report))
     out = SyntheticReport(report, doc, str(sample), factor)
     options = _candidates(report)
     kinds = [k for k in KINDS if options[k]]

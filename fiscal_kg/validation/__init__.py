@@ -27,10 +27,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from fiscal_kg.validation.fastpath import BATCH, Runner, report_units, run_batched, run_parallel
-from fiscal_kg.validation.findings import Finding, ValidationRun, report_nquads
+from fiscal_kg.validation.findings import Finding, ValidationRun
 from fiscal_kg.validation.ruledata import RULES_GRAPH, codes_graph, rule_data
 from fiscal_kg.validation.shapes import load_shapes
-from loaders.vocab import CODES_GRAPH, ONTOLOGY_GRAPH, VALIDATION_GRAPH
+from loaders.vocab import CODES_GRAPH, ONTOLOGY_GRAPH
 
 __all__ = [
     "Finding", "ValidationRun", "main", "run_cli", "validate", "validate_files", "validate_store",
@@ -104,19 +104,21 @@ def validate(store: object, documents: Iterable[str] | None = None, *,
     else:
         findings = run_batched(raw, load_shapes(), chosen, shared, batch, rules)
     findings.sort(key=Finding.sort_key)
-    if write_report:
+    if write_report and documents is None:
         write_report_graph(raw, findings)
+    elif write_report:  # only the chosen reports' results change; the others' stay
+        from fiscal_kg.validation.storage import replace_results
+
+        replace_results(raw, chosen, (), findings)
     return findings
 
 
 def write_report_graph(raw: ox.Store, findings: list[Finding]) -> None:
-    """Replace the validation graph with the report of ``findings``. With the bulk loader, not a
-    transaction: one of 180k quads (1,000 reports' results) costs ≈ 150 MB and leaves a log that
-    the next open replays (≈ 10 s, 570 MB); the report can always be recomputed."""
-    name = ox.NamedNode(str(VALIDATION_GRAPH))
-    text = report_nquads(findings, name.value)
-    raw.update(f"DROP SILENT GRAPH {name}")
-    raw.bulk_load(text, format=ox.RdfFormat.N_QUADS)
+    """Replace the validation graph with the report of ``findings``, in one transaction
+    (``storage.write_whole``: staged with the bulk loader, then moved in)."""
+    from fiscal_kg.validation.storage import write_whole
+
+    write_whole(raw, findings)
 
 
 def validate_store(store: object, documents: Iterable[str] | None = None) -> ValidationRun:
@@ -136,7 +138,7 @@ def load_into(store: object, paths: Iterable[str | Path]) -> list[str]:
     docs: list[str] = []
     for path in paths:
         report = load_report(path)
-        doc = str(vocab.document_iri(report.unit_name, report.fiscal_year, report.kind))
+        doc = str(vocab.report_document_iri(report))
         raw.update(f"DROP SILENT GRAPH {ox.NamedNode(doc)}")
         raw.load(report_nquads(report)[0], format=ox.RdfFormat.N_QUADS)  # as the loader writes it
         docs.append(doc)

@@ -1,18 +1,27 @@
-"""``fiscal-kg validate``: run the shapes on a store or on report files and print the findings."""
+"""``fiscal-kg validate``: run the shapes on a store or on report files and print the findings.
+
+Bad input is one line on stderr and exit code 2 (a file that is no report: the others are still
+validated); a store that does not exist is an error, never a new empty store; ``--document``
+takes a report's IRI, its ``id:doc/…`` form or its file name, and replaces only that report's
+results in the stored validation report.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from fiscal_kg.validation.findings import Finding, report_graph, to_json, to_text
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="fiscal-kg validate", description="run the SHACL shapes")
-    p.add_argument("files", nargs="*", help="report files to validate in a temporary store")
-    p.add_argument("--store", help="store folder (default ./fiscal-kg-store)")
-    p.add_argument("--document", action="append", metavar="IRI", help="only this report")
+    p.add_argument("files", nargs="*",
+                   help="report files or folders to validate in a temporary store")
+    p.add_argument("--store", help="store folder (default $FISCAL_KG_STORE or ./fiscal-kg-store)")
+    p.add_argument("--document", action="append", metavar="REPORT",
+                   help="only this report: its IRI, id:doc/… form or file name (repeatable)")
     p.add_argument("--format", choices=("text", "json", "ttl"), default="text")
     p.add_argument("--severity", choices=("Violation", "Warning", "Info"), default="Info",
                    help="lowest severity to print (default: all)")
@@ -20,29 +29,86 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+LABELS = """PREFIX fkg: <https://w3id.org/fiscal-kg/def#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?d ?unit ?year ?kind ?file WHERE {
+  GRAPH ?d { ?d a fkg:FiscalDocument
+    OPTIONAL { ?d fkg:fiscalYear ?year } OPTIONAL { ?d fkg:documentKind ?kind }
+    OPTIONAL { ?d fkg:unit/skos:prefLabel ?unit }
+    OPTIONAL { ?d prov:wasDerivedFrom/fkg:fileName ?file } } }"""
+
+
 def _labels(store: object) -> dict[str, str]:
+    """Each report as a reader knows it: file, unit, year and kind (not only its hash IRI)."""
     raw = getattr(store, "raw", store)
-    rows = raw.query(  # type: ignore[union-attr]
-        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-        "PREFIX fkg: <https://w3id.org/fiscal-kg/def#> "
-        "SELECT ?d ?l WHERE { ?d a fkg:FiscalDocument ; rdfs:label ?l }",
-        use_default_graph_as_union=True,
-    )
-    return {r["d"].value: r["l"].value for r in rows}  # type: ignore[index]
+    out: dict[str, str] = {}
+    for r in raw.query(LABELS, use_default_graph_as_union=True):  # type: ignore[union-attr]
+        parts = [r[v].value for v in ("file", "unit", "year") if r[v] is not None]
+        if r["kind"] is not None:
+            parts.append(r["kind"].value.rsplit("/", 1)[-1])
+        out[r["d"].value] = " ".join(parts)
+    return out
+
+
+def _load_files(store: object, names: list[str]) -> tuple[list[str], int]:
+    """Load the report files (folders: their report files) into ``store``; each file that is no
+    report is named on stderr and left out. Returns the document IRIs and the failure count."""
+    from fiscal_kg.ingest import report_files
+    from fiscal_kg.validation import load_into
+    from loaders.pipeline import ReportLoadError
+
+    docs: list[str] = []
+    failed = 0
+    for name in names:
+        path = Path(name)
+        files = report_files([path]) if path.is_dir() else [path]
+        if path.is_dir() and not files:
+            print(f"{path}: a folder with no report files in it", file=sys.stderr)
+            failed += 1
+        for file in files:
+            try:
+                docs += load_into(store, [file])
+            except ReportLoadError as exc:
+                print(str(exc), file=sys.stderr)
+                failed += 1
+            except Exception as exc:  # a loader bug costs one file, as in `load`
+                print(f"{file}: cannot load ({type(exc).__name__}: {exc})", file=sys.stderr)
+                failed += 1
+    return docs, failed
 
 
 def main(argv: list[str] | None = None) -> int:
-    from fiscal_kg.store import OxigraphStore, default_store_path
-    from fiscal_kg.validation import load_into, validate
+    from fiscal_kg.query import QueryError, resolve_document
+    from fiscal_kg.store import NoStoreError, OxigraphStore, existing_store_path
+    from fiscal_kg.validation import validate
 
     args = parser().parse_args(argv)
+    failed = 0
     if args.files:
+        if args.store or args.document:
+            print("fiscal-kg validate: give report files, or --store/--document, not both",
+                  file=sys.stderr)
+            return 2
         store = OxigraphStore()
-        load_into(store, args.files)
+        docs, failed = _load_files(store, args.files)
+        if not docs:  # each file that failed has said why, in one line
+            return 2
     else:
-        store = OxigraphStore(args.store or default_store_path())
+        try:
+            store = OxigraphStore(existing_store_path(args.store))
+        except NoStoreError as exc:
+            print(f"fiscal-kg: {exc}", file=sys.stderr)
+            return 2
     try:
-        findings = validate(store, args.document)
+        documents = None
+        if args.document:
+            try:
+                documents = [resolve_document(store, name) for name in args.document]
+            except QueryError as exc:
+                print(f"fiscal-kg validate: {exc}", file=sys.stderr)
+                return 2
+        findings = validate(store, documents)
         labels = _labels(store)
     finally:
         store.close()
@@ -59,4 +125,6 @@ def main(argv: list[str] | None = None) -> int:
             fh.write(text)
     else:
         sys.stdout.write(text)
+    if failed:
+        return 2
     return 1 if any(f.severity == "Violation" for f in findings) else 0

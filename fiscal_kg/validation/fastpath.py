@@ -46,9 +46,23 @@ def _number(term: object) -> Decimal | str | None:
         return text
 
 
+_LINES = re.compile(r"\blines (\{\?(\w+)\})")
+
+
+def several(lines: str) -> bool:
+    """Whether a list of source lines ("219", "219, 220", "219-225") names more than one."""
+    return any(sep in lines for sep in ", -–、")
+
+
 def render(template: str, row: dict[str, object]) -> str:
-    """sh:message with {?var} replaced by the solution's values, as pyshacl does."""
-    return _SUBST.sub(lambda m: term_text(row.get(m.group(1))) or "", template)
+    """sh:message with {?var} replaced by the solution's values, as pyshacl does — but an
+    empty or unbound value reads "none" ("missing: none.", not "missing: ."), and "lines
+    {?lines}" of one line reads "line 219"."""
+    template = _LINES.sub(
+        lambda m: ("lines " if several((term_text(row.get(m.group(2))) or "").strip())
+                   else "line ") + m.group(1), template)
+    return _SUBST.sub(lambda m: (term_text(row.get(m.group(1))) or "").strip() or "none",
+                      template)
 
 
 BATCH = 8  # reports per working store: Oxigraph's join order makes some queries superlinear in
@@ -101,10 +115,14 @@ def run_batch(store: ox.Store, shapes: ShapeSet, shared: list[ox.Quad], own: lis
 def run_batched(store: ox.Store, shapes: ShapeSet, documents: list[str], shared: list[str],
                 batch: int = BATCH, rules: Iterable[str] | None = None) -> list[Finding]:
     """Validate ``documents`` ``batch`` at a time in this process (see ``run_batch``)."""
+    from fiscal_kg.progress import progress
+
     shared_quads = quads_of_graphs(store, shared)
     out: list[Finding] = []
-    for own, graphs in plan_batches(store, documents, batch):
-        out.extend(run_batch(store, shapes, shared_quads, own, graphs, rules))
+    with progress(len(documents), "reports validated") as bar:
+        for own, graphs in plan_batches(store, documents, batch):
+            out.extend(run_batch(store, shapes, shared_quads, own, graphs, rules))
+            bar.update(len(own))
     return out
 
 
@@ -131,15 +149,18 @@ def run_parallel(store: ox.Store, path: str, documents: list[str], shared: list[
     """``run_batched`` on ``workers`` processes, each reading the store at ``path`` read-only
     (reading a report back from RocksDB costs about as much as validating it, so the readers
     work in parallel too). ``store`` must have been flushed."""
+    from fiscal_kg.progress import progress
     from fiscal_kg.workers import process_pool
 
     plan = plan_batches(store, documents, batch)
     chosen = sorted(rules) if rules is not None else None
     out: list[Finding] = []
-    with process_pool(workers, ["fiscal_kg.validation"], _start_worker, (path, shared)) as pool:
+    with (process_pool(workers, ["fiscal_kg.validation"], _start_worker, (path, shared)) as pool,
+          progress(len(documents), "reports validated") as bar):
         futures = [pool.submit(_worker_batch, own, graphs, chosen) for own, graphs in plan]
-        for future in futures:
+        for future, (own, _) in zip(futures, plan, strict=True):
             out.extend(future.result())
+            bar.update(len(own))
     return out
 
 

@@ -86,12 +86,15 @@ def to_text(findings: list[Finding], labels: dict[str, str] | None = None) -> st
         where = f"line {f.line}" if f.line is not None else "-"
         out.append(f"  [{f.severity}] {f.rule} ({where}): {f.message}")
         detail = []
-        if f.expected is not None or f.found is not None:
-            detail.append(f"expected {_plain(f.expected)}, found {_plain(f.found)}")
+        sides = [f"{name} {_plain(value)}" for name, value in
+                 (("expected", f.expected), ("found", f.found)) if value is not None]
+        if sides:  # only the sides a rule has: "found 90", not "expected None, found 90"
+            detail.append(", ".join(sides))
         if f.difference is not None:
             detail.append(f"difference {_plain(f.difference)}")
         if f.lines:
-            detail.append(f"lines {f.lines}")
+            many = any(sep in f.lines for sep in ", -–、")
+            detail.append(f"line{'s' if many else ''} {f.lines}")
         if detail:
             out.append("      " + "; ".join(detail))
     counts = Counter(f.severity for f in findings)

@@ -16,11 +16,8 @@ import pyoxigraph as ox
 
 from fiscal_kg.validation.catalogue import rules_of_scope
 from fiscal_kg.validation.fastpath import Runner, report_units
-from fiscal_kg.validation.findings import REPORT_IRI, Finding, report_nquads
+from fiscal_kg.validation.findings import Finding
 from fiscal_kg.validation.shapes import load_shapes
-from loaders.vocab import FKG, VALIDATION_GRAPH
-
-SH = "http://www.w3.org/ns/shacl#"
 
 
 def merge_loaded(store: object, checked: dict[str, list[Finding]],
@@ -51,32 +48,10 @@ def _units_with_other_reports(raw: ox.Store, documents: set[str]) -> set[str]:
     return {units[d] for d in documents if d in units and count[units[d]] > 1}
 
 
-def _iri_list(values: set[str]) -> str:
-    return " ".join(str(ox.NamedNode(v)) for v in sorted(values))
-
-
-def _string_list(values: frozenset[str] | set[str]) -> str:
-    return " ".join(str(ox.Literal(v)) for v in sorted(values))
-
-
 def replace_results(raw: ox.Store, documents: set[str], rules: frozenset[str],
                     findings: list[Finding]) -> None:
-    """In the validation report: drop the results about ``documents`` and those of ``rules``,
-    add ``findings``, and recompute sh:conforms."""
-    graph, report = ox.NamedNode(str(VALIDATION_GRAPH)), ox.NamedNode(str(REPORT_IRI))
-    doc, rule_id = ox.NamedNode(str(FKG.document)), ox.NamedNode(str(FKG.ruleId))
-    raw.update(f"""
-DELETE {{ GRAPH {graph} {{ {report} <{SH}result> ?r . ?r ?p ?o }} }}
-WHERE {{ GRAPH {graph} {{
-  {{ ?r {doc} ?d VALUES ?d {{ {_iri_list(documents)} }} }}
-  UNION {{ ?r {rule_id} ?id VALUES ?id {{ {_string_list(rules)} }} }}
-  {report} <{SH}result> ?r . ?r ?p ?o }} }}""")
-    # the bulk loader: a transaction of 180k quads (1,000 reports' results) costs ≈ 150 MB and
-    # leaves a log that the next open replays (≈ 10 s, 570 MB); results can be recomputed
-    raw.bulk_load(report_nquads(findings, graph.value, conforms=False), format=ox.RdfFormat.N_QUADS)
-    raw.update(f"""PREFIX sh: <{SH}>
-DELETE {{ GRAPH {graph} {{ {report} sh:conforms ?c }} }}
-WHERE {{ GRAPH {graph} {{ {report} sh:conforms ?c }} }};
-INSERT {{ GRAPH {graph} {{ {report} sh:conforms ?ok }} }}
-WHERE {{ BIND(NOT EXISTS {{ GRAPH {graph} {{ ?r sh:resultSeverity sh:Violation }} }} AS ?ok) }}""")
+    """In the validation report, in one transaction: drop the results about ``documents`` and
+    those of ``rules``, add ``findings``, and recompute sh:conforms (``storage``)."""
+    from fiscal_kg.validation import storage
 
+    storage.replace_results(raw, documents, rules, findings)

@@ -31,10 +31,13 @@ def extract_claims(
     ctx = Context(kind=meta.kind, year=meta.fiscal_year,
                   unit_name="".join(fold(meta.unit_name or "").split()))
     claims: list[Claim] = []
+    topic = None
     for para in paragraphs(blocks, layout):
         # The topic carries from one sentence to the next within a paragraph:
         # "…支出 10,671.52 万元。与上年相比，增加 457.14 万元" is about the same item.
-        topic = None
+        # and into a paragraph that only continues the lines before it.
+        if not para.follows:
+            topic = None
         for sent in sentences(para):
             parser = SentenceParser(sent, ctx, para.section, topic)
             claims.extend(parser.parse())

@@ -7,7 +7,12 @@ say what it is (the "role"):
 - ``增长/下降 … %`` → its growth rate (signed); ``占(X的) … %`` → its share
   (of X when X names a line item); ``差异率 … %`` → a 预决算差异率 claim;
 - ``年初预算数/全年预算数 … 万元`` → an amount of that measure; ``决算数/预算数
-  /执行数`` are transparent; ``价值`` takes its object from the clause before
+  /执行数`` are transparent;
+- ``<an earlier year>年…执行数/预算数/决算数 … 万元`` (or 上年…) → the prior amount a
+  comparison starts from; the next amount without a label of its own ("2026年预算
+  安排 …") is the current amount of the same claim, which restates the amount
+  the paragraph's topic was given; ``比…持平`` is a growth rate of 0;
+- ``价值`` takes its object from the clause before
   ("房屋 595.25 平方米，价值 112.76 万元" → 房屋价值);
 - anything else → a new claim, named by the first label of the nearest
   clause before it (labels come from the code lists, see ``items``).
@@ -34,7 +39,9 @@ from .items import (
     Match,
     find_paths,
     lookup,
+    named_code,
     path_text,
+    printed_code,
     resolve_path,
     scan_labels,
 )
@@ -47,12 +54,24 @@ _CHANGE_RE = re.compile(rf"(?P<verb>{_VERBS})(?:了|为)?\s*$")
 _SHARE_RE = re.compile(r"占(?P<den>[^,;。:、]*?)的?(?:比重|比例)?为?\s*$")
 _VARIANCE_RE = re.compile(r"差异率为?\s*$")
 _MEASURE_RE = re.compile(
-    r"(?P<measure>年初预算数?|全年预算数?|决算数|预算数|执行数|价值)(?:为|是)?\s*$"
+    r"(?P<measure>年初预算数?|全年预算数?|决算数?|预算数|预算安排|执行数|价值)(?:为|是)?\s*$"
 )
 # Measures that are items of their own (keys come from the line-item list).
 _MEASURE_ITEMS = ("年初预算数", "全年预算数")
 _VARIANCE_WORDS = "预决算差异率"
 _REASON_RE = re.compile(r"原因")
+# "2025年当年预算执行数为", "上年预算数": an amount of an earlier year, what a change compares
+# with; the year is checked against the report's.
+_PRIOR_RE = re.compile(
+    r"(?:(?P<year>\d{4})\s*年度?|上一?年度?|去年)"
+    r"(?P<words>[^,;。:\d]{0,8}?(?:执行数|预算数|决算数|执行|预算|决算))(?:为|是)?\s*$"
+)
+# After a 类/款 path, more name with no marker of its own: a deeper level, cut off.
+_NAME_GOES_ON_RE = re.compile(r"[\u4e00-\u9fff]{2,}(?=\s*[-−]?\d)")
+# "比" right before the prior year: the prior amount is what the claim before compares with.
+_COMPARE_TAIL_RE = re.compile(r"(?:比|较|与|同)\s*$")
+# "比2023年预算执行数持平", "与上年持平": no change, stated without a number.
+_FLAT_RE = re.compile(r"持平")
 _PARTS_RE = re.compile(r"其中")
 # "比上年预算" / "比 2022 年收支预算总数同口径" / "与年初预算相比" / "较上年": the
 # words between the year and the verb say budget or final account.
@@ -89,12 +108,24 @@ class _Draft:
 class _Subject:
     label: Label | None
     text: str  # the words as printed (a topic may come from an earlier sentence)
+    claim: Claim | None = None  # the first claim that gave this subject an amount
 
 
 def _signed(value: Decimal, verb: str) -> Decimal:
     # 减少/下降 make a printed 150.92 a change of -150.92; a number printed with
     # its own minus sign ("增长-15.02%") is kept as printed.
     return -value if verb in _NEGATIVE and value > 0 else value
+
+
+def measure_basis(words: str, kind: str) -> str:
+    # 执行数 before 预算 ("预算执行数" is an execution figure, not the budget).
+    if "执行" in words:
+        return "prior-year-execution"
+    if "决算" in words:
+        return "prior-year-final"
+    if "预算" in words:
+        return "prior-year-budget"
+    return default_basis(kind)
 
 
 def default_basis(kind: str) -> str:
@@ -132,7 +163,30 @@ class SentenceParser:
         in_path: set[int] = set()
         for start, end, levels in find_paths(f):
             label = resolve_path(levels, self.ctx.year)
-            if label is None:
+            if label is not None and levels[-1].level < 2 and _NAME_GOES_ON_RE.match(f, end):
+                # "…养老支出（款）机关事业单位基本养老" + a number: the name of a 项 whose
+                # marker the text lost; the 款 is not what the number is about.
+                label = None
+            named = named_code(levels, self.ctx.year)
+            if label is not None and named is not None and named != label.key:
+                # "住房公积金（03项）": the printed code is recorded; the name says another
+                self.ctx.warnings.append(LoadWarning(
+                    "classification-name-mismatch",
+                    f"narrative prints {path_text(levels)} = {label.key}, but the names are "
+                    f"{named} in the {label.scheme} code list",
+                    self._line(start),
+                ))
+            printed = printed_code(levels) if label is None else None
+            if printed is not None:
+                # "公共安全支出（204类）司法（06款）…（01项）": the code as printed.
+                label = Label("function", printed)
+                self.ctx.warnings.append(LoadWarning(
+                    "unlisted-classification",
+                    f"narrative names {path_text(levels)} = {printed}, which the function "
+                    "code list does not have",
+                    self._line(start),
+                ))
+            elif label is None:
                 self.ctx.warnings.append(LoadWarning(
                     "unresolved-classification",
                     f"narrative names {path_text(levels)}, which no classification code list has",
@@ -157,11 +211,7 @@ class SentenceParser:
             return "initial-budget"
         if what.startswith("全年预算"):
             return "full-year-budget"
-        if "决算" in rest:
-            return "prior-year-final"
-        if "预算" in rest:
-            return "prior-year-budget"
-        return default_basis(self.ctx.kind)
+        return measure_basis(rest, self.ctx.kind)
 
     # -- positions -----------------------------------------------------------
 
@@ -225,6 +275,7 @@ class SentenceParser:
 
     def parse(self) -> list[Claim]:
         if not self.numbers:
+            self._path_topic()
             return []
         self._scan()
         cur: _Draft | None = None
@@ -244,7 +295,37 @@ class SentenceParser:
             else:
                 cur = self._percent(num, pre, clause_lo, floor, cur, prev)
             prev, prev_end = num, num.end
+        self._flat()
         return [self._finish(d) for d in self.drafts]
+
+    def _flat(self) -> None:
+        # "…2024年预算安排10.00万元，比2023年预算执行数持平": a rate of 0 for the claim
+        # just before, when a comparison names what it is flat against.
+        for m in _FLAT_RE.finditer(self.folded):
+            if not any(s < m.start() <= e + 2 for s, e, _ in self.compares):
+                continue
+            before = [d for d in self.drafts if d.anchor.end <= m.start()]
+            if not before or before[-1].claim.growth_rate is not None:
+                continue
+            if any(before[-1].anchor.end <= r <= m.start() for r in self.reasons):
+                continue
+            before[-1].claim.growth_rate = Decimal(0)
+            if not before[-1].claim.basis:
+                before[-1].claim.basis = self._basis_at(m.start())
+
+    def _path_topic(self) -> None:
+        # "5、社会保障和就业支出（类）…行政单位离退休（项）。主要用于：…。年初预算为 85.55
+        # 万元，支出决算为84.65万元。": a sentence that only names a classification path is the
+        # topic of the figures that follow it in the paragraph.
+        paths = find_paths(self.folded)
+        if len(paths) != 1 or paths[0][2][0].level != 0:
+            return
+        start, end, levels = paths[0]
+        label = resolve_path(levels, self.ctx.year)
+        if label is None and (code := printed_code(levels)) is not None:
+            label = Label("function", code)
+        if label is not None:
+            self.topic = _Subject(label, self.printed[start:end].strip())
 
     def _last_with_amount(self) -> _Draft | None:
         for d in reversed(self.drafts):
@@ -263,6 +344,19 @@ class SentenceParser:
             if target.claim.amount is None:
                 target.claim.currency = num.unit
             return target
+        prior = _PRIOR_RE.search(pre)
+        if prior and self._is_prior(prior.group("year")):
+            if cur is not None and cur.claim.amount is not None and cur.claim.prior_amount is None \
+                    and _COMPARE_TAIL_RE.search(pre, 0, prior.start()):
+                # "预算安排1672.67万元，比2025年预算执行数1690.69万元减少1.07%"
+                cur.claim.prior_amount, cur.claim.prior_raw = num.value, num.raw
+                cur.claim.basis = measure_basis(prior.group("words"), self.ctx.kind)
+                self._restates(cur.claim)
+                return cur
+            return self._prior(num, prior.group("words"), floor)
+        if cur is not None and cur.claim.prior_amount is not None and cur.claim.amount is None \
+                and not self._labels_in(max(clause_lo, floor), num.start):
+            return self._current(cur, num)
         m = _MEASURE_RE.search(pre)
         measure = m.group("measure") if m else None
         if measure == "价值" and not self._labels_in(max(clause_lo, floor), num.start):
@@ -284,6 +378,8 @@ class SentenceParser:
             draft = self._new(sub, num, label="" if sub else self._bare_label(clause_lo, num))
             if sub is not None:
                 self.topic = sub
+                if sub.claim is None:
+                    sub.claim = draft.claim  # what a later "预算安排 …" of this item restates
         draft.claim.amount = num.value
         draft.claim.currency = num.unit
         if parent is not None and parent is not draft and (
@@ -292,6 +388,39 @@ class SentenceParser:
             # A part (after 其中) is never the whole: "其他车辆" is not all 车辆.
             draft.claim.item = draft.claim.code = None
         return draft
+
+    def _is_prior(self, year: str | None) -> bool:
+        if year is None:
+            return True  # 上年, 去年
+        return self.ctx.year is not None and int(year) < self.ctx.year
+
+    def _prior(self, num: Number, words: str, floor: int) -> _Draft:
+        # "2025年当年预算执行数为1690.69万元": the amount the comparison starts from, of the
+        # item named in the clause or else of the topic.
+        sub = self._as_subject(self._subject_before(num.start, floor)) or self.topic
+        draft = self._new(sub, num)
+        draft.claim.prior_amount = num.value
+        draft.claim.prior_raw = num.raw
+        draft.claim.currency = num.unit
+        draft.claim.basis = measure_basis(words, self.ctx.kind)
+        if sub is not None and sub is not self.topic:
+            self.topic = sub
+        return draft
+
+    def _current(self, cur: _Draft, num: Number) -> _Draft:
+        # "…，2026年预算安排1672.67万元": the current amount of the comparison. It states
+        # again the amount the paragraph gave its item ("…（01项）1672.67万元").
+        cur.claim.amount = num.value
+        cur.anchor = num
+        self._restates(cur.claim)
+        return cur
+
+    def _restates(self, claim: Claim) -> None:
+        topic = self.topic
+        if topic is not None and topic.claim is not None and topic.claim is not claim and (
+            (topic.claim.item, topic.claim.code) == (claim.item, claim.code)
+        ) and topic.claim.currency == claim.currency:
+            claim.restates = topic.claim
 
     def _value_claim(self, num: Number, clause_lo: int) -> _Draft:
         # "房屋 595.25 平方米，价值 112.76 万元": the object is the word that opens

@@ -7,9 +7,12 @@ character trie so a sentence is scanned once, longest label first, instead of
 trying a regex per label.
 
 Classification paths — "社会保障和就业支出（类）人力资源和社会保障管理事务（款）
-行政运行（项）" or "…（类：208）…（款：01）…（项：09）" — resolve level by level:
-a 项 name is looked up only among the children of its 款, so 行政运行 (a name
-shared by a dozen 款) gets the code the sentence means.
+行政运行（项）", "…（类：208）…（款：01）…（项：09）", "公共安全支出（204类）司法
+（06款）行政运行（01项）" or "住房保障支出-住房改革支出-购房补贴" — resolve level by
+level: a 项 name is looked up only among the children of its 款, so 行政运行 (a name
+shared by a dozen 款) gets the code the sentence means. A printed notation wins over
+the name (the name that disagrees is a warning); a code printed in full that the list
+lacks is kept as printed (``printed_code``).
 """
 
 from __future__ import annotations
@@ -116,6 +119,18 @@ def _kept(ch: str) -> bool:
     return bool(label_key(ch))
 
 
+# Characters that may stand right before an economic class name in running text ("其中办公费",
+# "包括基本工资", "的住房公积金"); any other ideograph makes the name the tail of a longer one.
+_GRAMMAR_BEFORE = frozenset("中的和及与为含括是")
+
+
+def _inside_word(folded: str, start: int) -> bool:
+    if start == 0:
+        return False
+    before = folded[start - 1]
+    return "\u4e00" <= before <= "\u9fff" and before not in _GRAMMAR_BEFORE
+
+
 def scan_labels(folded: str, masked: set[int] | frozenset[int] = frozenset()) -> list[Match]:
     """Labels named in ``folded`` (a width-folded sentence), longest first, left to right.
 
@@ -146,6 +161,9 @@ def scan_labels(folded: str, masked: set[int] | frozenset[int] = frozenset()) ->
             if j >= n:
                 break
             node = node.get(keys[j])
+        if found is not None and found.scheme == "economic" and _inside_word(folded, offsets[i]):
+            i += 1  # "信息化系统日常维护费": a narrower item, not the class 维修（护）费
+            continue
         if found is not None:
             start, end = offsets[i], offsets[best] + 1
             # Take the closing bracket of a label that ends inside one:
@@ -181,8 +199,10 @@ def lookup(words: str) -> Label | None:
 
 # One level of a path on folded text: the name runs back to the previous
 # bracket or separator; the notation after 类/款/项 is optional.
+# The notation may also come before the level word: "公共安全支出（204类）司法（06款）".
 _LEVEL_RE = re.compile(
-    r"(?P<name>[^()\[\],;。:、!?\d\s.]+?)\s*\(\s*(?P<level>类|款|项)\s*(?::\s*(?P<num>\d{1,7}))?\s*\)"
+    r"(?P<name>[^()\[\],;。:、!?\d\s.]+?)\s*\(\s*(?:(?P<pre>\d{1,7})\s*)?(?P<level>类|款|项)"
+    r"\s*(?::\s*(?P<num>\d{1,7}))?\s*\)"
 )
 _DEPTH = {"类": 0, "款": 1, "项": 2}
 _CODE_LEN = (3, 5, 7)
@@ -195,18 +215,52 @@ class PathLevel:
     num: str | None
 
 
+# A path printed as names joined by dashes ("“一般公共服务支出-政府办公厅（室）及相关机构事务-
+# 行政运行”科目"). Taken only when its first name is a 类 of the function list: "2024-2026年"
+# is no path.
+_DASH_NAME = r"[^\s\d“”\"'‘’,;。:、!?\-—－]{2,40}"
+_DASH_PATH_RE = re.compile(rf"(?P<body>{_DASH_NAME}(?:\s*[-—－]\s*{_DASH_NAME}){{1,2}})")
+_DASH_RE = re.compile(r"\s*[-—－]\s*")
+
+
+def _dash_paths(folded: str) -> list[tuple[int, int, list[PathLevel]]]:
+    out = []
+    for m in _DASH_PATH_RE.finditer(folded):
+        names = _DASH_RE.split(m.group("body"))
+        if _by_name("function", names[0], 0, None, None) is None:
+            continue
+        levels = [PathLevel(name, depth, None) for depth, name in enumerate(names)]
+        out.append((m.start(), m.end(), levels))
+    return out
+
+
 def find_paths(folded: str) -> list[tuple[int, int, list[PathLevel]]]:
     """(start, end, levels) of each 类/款/项 run, levels adjacent and in order."""
+    if "-" in folded or "—" in folded:
+        dashed = _dash_paths(folded)
+        if dashed:
+            return dashed + [p for p in _bracket_paths(folded)
+                             if not any(s < p[1] and p[0] < e for s, e, _ in dashed)]
+    return _bracket_paths(folded)
+
+
+def _bracket_paths(folded: str) -> list[tuple[int, int, list[PathLevel]]]:
     paths: list[tuple[int, int, list[PathLevel]]] = []
     for m in _LEVEL_RE.finditer(folded):
-        level = PathLevel(m.group("name").strip(), _DEPTH[m.group("level")], m.group("num"))
+        # A path may be quoted as a whole: “一般公共服务支出（类）…（项）”; the quote is not
+        # part of the name.
+        raw_name = m.group("name")
+        name = raw_name.lstrip().lstrip("“‘「『\"'").strip()
+        begin = m.start() + len(raw_name) - len(raw_name.lstrip().lstrip("“‘「『\"'"))
+        level = PathLevel(name, _DEPTH[m.group("level")],
+                          m.group("num") or m.group("pre"))
         if paths and not folded[paths[-1][1] : m.start()].strip() and (
             paths[-1][2][-1].level < level.level
         ):
             start, _, levels = paths[-1]
             paths[-1] = (start, m.end(), [*levels, level])
         else:
-            paths.append((m.start(), m.end(), [level]))
+            paths.append((begin, m.end(), [level]))
     return paths
 
 
@@ -287,6 +341,34 @@ def _resolve_in(scheme: str, levels: list[PathLevel], year: int | None) -> str |
     return code
 
 
+def named_code(levels: list[PathLevel], year: int | None = None) -> str | None:
+    """The function code the names of a path give, ignoring printed notations (None if any
+    printed notation is missing: nothing to compare)."""
+    if not any(lv.num for lv in levels):
+        return None
+    bare = [PathLevel(lv.name, lv.level, None) for lv in levels]
+    label = resolve_path(bare, year)
+    return label.key if label is not None else None
+
+
+def printed_code(levels: list[PathLevel]) -> str | None:
+    """The function code a path spells out in full from 类 down (204 + 06 + 01), or None.
+
+    What the report prints is recorded even when the code list lacks the code
+    (the caller warns); a path with names only needs the list.
+    """
+    if not levels or levels[0].level != 0 or not all(lv.num for lv in levels):
+        return None
+    code: str | None = None
+    for depth, lv in enumerate(levels):
+        if lv.level != depth:
+            return None
+        code = _by_notation(lv.num or "", lv.level, code)
+        if code is None:
+            return None
+    return code if code and code[0] == "2" else None
+
+
 def path_text(levels: list[PathLevel]) -> str:
     marks = "类款项"
-    return "".join(f"{lv.name}（{marks[lv.level]}）" for lv in levels)
+    return "".join(f"{lv.name}（{lv.num or ''}{marks[lv.level]}）" for lv in levels)

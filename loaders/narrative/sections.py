@@ -41,13 +41,24 @@ def _compact(text: str) -> str:
 
 
 def contents_range(blocks: list[Block]) -> tuple[int, int] | None:
-    """[first, last) indexes of the table of contents, or None."""
+    """[first, last) indexes of the table of contents, or None.
+
+    The contents end where the first entry's marker comes again (第一部分 …
+    repeated by the body) or, when the body's headings carry no marker
+    ("…主要职能" after "一、部门主要职能 ……"), before the first prose line —
+    entries never hold sentence punctuation — and the unmarked title lines
+    just above it.
+    """
     for i, block in enumerate(blocks):
         if block.kind == "table" or not _CONTENTS_RE.match(_compact(block.text)):
             continue
         marker = None
         for j in range(i + 1, len(blocks)):
-            m = _MARKER_RE.match(blocks[j].text) if blocks[j].kind != "table" else None
+            if blocks[j].kind == "table":
+                continue
+            if _is_body_prose(blocks[j].text):
+                return i, _back_over_titles(blocks, i, j)
+            m = _MARKER_RE.match(blocks[j].text)
             if m is None:
                 continue
             if marker is None:
@@ -56,6 +67,29 @@ def contents_range(blocks: list[Block]) -> tuple[int, int] | None:
                 return i, j
         return None
     return None
+
+
+# Leader dots of a contents entry ("三、名词解释 ……………", "目录....3").
+_LEADER_RE = re.compile(r"[…⋯·.．]{3,}")
+
+
+def _is_body_prose(text: str) -> bool:
+    return bool(_PROSE_PUNCT.search(_LEADER_RE.sub("", text)))
+
+
+def _back_over_titles(blocks: list[Block], first: int, prose: int) -> int:
+    # The body's first title ("上海市普陀区司法局主要职能") has neither a marker
+    # nor leader dots; an entry has one or the other.
+    j = prose
+    while j - 1 > first:
+        prev = blocks[j - 1]
+        text = prev.text.strip()
+        if prev.kind != "table" and text and (
+            _MARKER_RE.match(text) or _LEADER_RE.search(text)
+        ):
+            break
+        j -= 1
+    return j
 
 
 _PART_RE = re.compile(rf"^第[{_CN}0-9]+(?:部分|章|节)")

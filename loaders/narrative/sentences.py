@@ -30,6 +30,15 @@ _SENTENCE_END_RE = re.compile(r"[。!?]+")
 # field of a list, never the rest of the line before ("…实施方案" has no 。).
 # 其中/包括 lines do continue the sentence before them.
 _FIELD_RE = re.compile(r"^(?!其中|包括|主要)[^\d\s，。；：:,;]{2,10}[：:]")
+# A line ending in a colon introduces a list when its words say so ("其中：", "如下：") or
+# the next line opens an item ("（一）…"); otherwise the colon only fell at the end of a
+# wrapped line ("主要用于：" / "支付养老保险。") and the sentence goes on.
+_COLONS = frozenset("：:")
+_LIST_INTRO_RE = re.compile(r"(?:其中|如下|以下|包括|分别为|分别是|具体为|具体如下)\s*[：:]$")
+_LIST_ITEM_RE = re.compile(
+    r"^\s*(?:[-*•]|\d+\s*[、.．)）]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]"
+    r"|[一二三四五六七八九十]+\s*[、.．]|第[一二三四五六七八九十\d]+)"
+)
 
 
 @dataclass
@@ -37,8 +46,12 @@ class Paragraph:
     text: str  # printed text, lines joined without separators
     section: str | None
     heading: bool = False
+    # Starts on the line after the paragraph before, in the same section, with no list marker:
+    # a wrapped line that happened to end in 。 ("…主要用于行政单位离退休。" / "2023年当年…").
+    follows: bool = False
     starts: list[int] = field(default_factory=list)  # offset where each piece starts
     lines: list[int] = field(default_factory=list)  # 1-based source line of each piece
+    end_line: int = 0
 
     def add(self, text: str, line: int) -> None:
         self.starts.append(len(self.text))
@@ -47,6 +60,19 @@ class Paragraph:
 
     def line_at(self, offset: int) -> int:
         return self.lines[max(0, bisect_right(self.starts, offset) - 1)]
+
+    def ends_in_colon(self) -> bool:
+        tail = self.text.rstrip(_CLOSERS)
+        return bool(tail) and tail[-1] in _COLONS
+
+    def continues_with(self, text: str) -> bool:
+        """Whether ``text`` (the next line) goes on with this paragraph."""
+        if _FIELD_RE.match(text):
+            return False
+        if self.is_open():
+            return True
+        return (self.ends_in_colon() and not _LIST_INTRO_RE.search(self.text.rstrip(_CLOSERS))
+                and not _LIST_ITEM_RE.match(text))
 
     def is_open(self) -> bool:
         tail = self.text.rstrip(_CLOSERS)
@@ -83,11 +109,18 @@ def paragraphs(blocks: list[Block], layout: Layout) -> list[Paragraph]:
             out.append(para)
             open_para = None
             continue
-        if open_para is not None and open_para.is_open() and not _FIELD_RE.match(text):
+        if open_para is not None and open_para.continues_with(text):
             open_para.add(text, block.line)
+            open_para.end_line = block.end_line
             continue
+        prev = out[-1] if out else None
         open_para = Paragraph("", section)
+        open_para.follows = (
+            prev is not None and not prev.heading and prev.section == section
+            and prev.end_line + 1 == block.line and not _LIST_ITEM_RE.match(text)
+        )
         open_para.add(text, block.line)
+        open_para.end_line = block.end_line
         out.append(open_para)
     return out
 

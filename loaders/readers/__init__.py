@@ -11,6 +11,10 @@ order whether a table starts at the current line:
 Lines no reader claims become one heading or paragraph block each (markdown
 ``#``/``**``/bullets stripped). Every block, row and cell keeps its 1-based
 source line. ``register`` adds a reader, like a parser plugin.
+
+PDFs are not text: ``loaders.readers.pdf.read_pdf`` reads them from the page
+geometry into the same blocks (and renders a text whose lines they number);
+it hands the lines outside ruled tables back to ``read_blocks``.
 """
 
 from __future__ import annotations

@@ -55,6 +55,8 @@ def decode_report(data: bytes, path: str) -> str:
     if data.startswith(_UTF16_BOMS):
         raise ReportDecodeError(path, "UTF-16 text is not supported; save it as UTF-8")
     if data.startswith(b"%PDF-"):
+        # load_report sends PDFs to loaders.readers.pdf before decoding; only
+        # callers that hand PDF bytes to the text path itself get here.
         raise ReportDecodeError(path, "binary: a PDF file, not extracted text")
     if b"\x00" in data:
         raise ReportDecodeError(path, "binary: contains NUL bytes")

@@ -22,11 +22,13 @@ from __future__ import annotations
 import re
 
 from loaders.model import Block, DocumentMeta, Fact, LoadWarning, Table
-from loaders.tables import recognise
+from loaders.tables import recognise, regrid
 from loaders.tables.header import analyse
 from loaders.tables.locate import Region, is_note, locate
+from loaders.tables.placement import sum_checks
 from loaders.tables.rows import code_table_facts
 from loaders.tables.sangong import sangong_facts
+from loaders.tables.sidebyside import column_groups, side_by_side_facts
 from loaders.tables.summary import find_sides, summary_facts
 
 __all__ = ["extract_tables"]
@@ -86,16 +88,36 @@ def build_table(region: Region) -> tuple[Table, list[LoadWarning]]:
             "currency-not-stated", f"table at line {region.line} prints no currency unit; "
             "amounts taken as 万元", region.line))
     grid = analyse(region.rows)
-    warnings.extend(grid.warnings)
     facts, found = _facts(grid, ttype)
+    if regrid.needs_rebuild(region.rows, region.text_lines, region.layouts):
+        rebuilt = regrid.rebuild(region.rows, region.pre)
+        if rebuilt is not None:
+            grid2 = analyse(rebuilt.rows)
+            facts2, found2 = _facts(grid2, ttype)
+            # Space-aligned columns are kept as read unless some of their sums
+            # fail and the rebuilt reading places every amount with every sum
+            # holding; merged cells and rows read from text take the rebuilt grid.
+            (_, fails), (holds2, fails2) = sum_checks(facts), sum_checks(facts2)
+            if regrid.merged(region.rows, region.text_lines) or (
+                    fails and holds2 and not fails2 and not rebuilt.unplaced):
+                grid, facts, found = grid2, facts2, found2
+                warnings.extend(rebuilt.warnings)
+    warnings.extend(grid.warnings)
     warnings.extend(found)
+    unread = regrid.unread_rows(region.rows, region.text_lines, {f.line for f in facts})
+    for line, amounts in unread:
+        warnings.append(LoadWarning(
+            "row-not-read", f"table at line {region.line}: line {line} prints amounts "
+            f"({', '.join(amounts)}) that could not be placed under the table's columns (its "
+            "header, as the text gives it, names no order for them)", line))
+    unrecognised = {f.col_index for f in facts if f.column == "unrecognised"}  # one pass
     for col in grid.columns:
-        if any(f.col_index == col.index and f.column == "unrecognised" for f in facts):
+        if col.index in unrecognised:
             warnings.append(LoadWarning(
                 "unrecognised-column", f"table at line {region.line}: column {col.index} header "
                 f"'{col.header}' matches no column meaning", region.line))
     table.facts = facts
-    if not facts and not any(w.code == "unparsed-cell" for w in found):
+    if not facts and not unread and not any(w.code == "unparsed-cell" for w in found):
         table.empty = True
         notes = [text for _, text in region.notes]
         table.empty_note = _NOTE_PREFIX.sub("", notes[0]) if notes else None
@@ -112,6 +134,9 @@ def _facts(grid, ttype: str) -> tuple[list[Fact], list[LoadWarning]]:
         return summary_facts(grid, sides)
     if ttype in SANGONG_TYPES:
         return sangong_facts(grid)
+    groups = column_groups(grid)
+    if groups:
+        return side_by_side_facts(grid, groups, lambda g: code_table_facts(g, ttype))
     return code_table_facts(grid, ttype)
 
 

@@ -86,6 +86,9 @@ class _Table:
         return score
 
     def shifted(self, r: int, k: int, s: int) -> Mapping | None:
+        if len(self.filled[r]) > len(self.targets):
+            return None  # more cells than amount columns: no shift maps them one-to-one (and
+            # building the mapping for every k would make a long row cost its length squared)
         m = {i: (i + s if i >= k else i) for i in self.filled[r]}
         if any(c not in self.targets for c in m.values()) or len(set(m.values())) < len(m):
             return None

@@ -41,8 +41,8 @@ def assemble(cells: list[CodeCell], previous: str | None) -> tuple[str | None, s
             continue  # empty, or a part already in the code (301 | 01 | 30101)
         if chain and d.startswith(chain):
             chain = d  # the full code printed after its parts
-        elif chain and len(chain) in (3, 5) and len(d) == 2 and not cell.unit_column:
-            chain += d
+        elif chain and len(chain) in (3, 5) and len(d) in (1, 2) and not cell.unit_column:
+            chain += d.zfill(2)  # a 款/项 printed without its leading zero ("301 | 2")
         elif not chain and len(d) in _LEVELS and not (cell.unit_column and len(d) == 6):
             chain = d
         elif not chain and len(d) == 2 and previous and cell.position in (1, 2):

@@ -12,7 +12,7 @@ key ("total", "fiscal-subtotal", …) or an economic class ("econ:302").
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from loaders.codelists import label_key
 from loaders.model import LoadWarning, Row
@@ -92,6 +92,10 @@ def split_rows(rows: list[Row]) -> tuple[list[Row], list[Row], list[int]]:
     kept = [r for r in rows if r.line not in set(numbering)]
     first = next((k for k, r in enumerate(kept) if is_data_row(r)), len(kept))
     header, data = kept[:first], kept[first:]
+    if data:
+        words, rest = _header_words(data[0])
+        if words is not None:  # "类 | 款 | 项 | 合计 | 2,946.25": one row, two roles
+            header, data = [*header, words], [rest, *data[1:]]
     if len(header) > _MAX_HEADER_ROWS and not data:
         header, data = header[:_MAX_HEADER_ROWS], header[_MAX_HEADER_ROWS:]
     # A header repeated on a later page is not data.
@@ -100,23 +104,42 @@ def split_rows(rows: list[Row]) -> tuple[list[Row], list[Row], list[int]]:
     return header, data, numbering
 
 
+def _header_words(row: Row) -> tuple[Row | None, Row]:
+    """A first data row that also prints the 类/款/项 headers of its code
+    columns, split into a header row of those words and the data row."""
+    texts = row.texts()
+    words = {i for i, t in enumerate(texts) if t and not is_code_digits(t)
+             and STRUCTURAL.get(lookup.column_key(t) or "") == "code"}
+    if not words:
+        return None, row
+    head = Row([replace(c, text=c.text if i in words else "") for i, c in enumerate(row.cells)],
+               row.line)
+    rest = Row([replace(c, text="" if i in words else c.text) for i, c in enumerate(row.cells)],
+               row.line)
+    return head, rest
+
+
 def header_paths(header: list[Row], width: int) -> list[list[str]]:
     grid = [_texts(r, width) for r in header]
     paths: list[list[str]] = [[] for _ in range(width)]
+    above = [False] * width  # a header starts in this column in some row above
     for r, row in enumerate(grid):
         below = grid[r + 1 :]
+        left = ""  # the nearest text to the left (tracked, not searched: linear in the width)
+        blocked = False  # a header above starts between ``left`` and here: spans nest
         for c in range(width):
             text = row[c]
-            if not text:
-                p = c - 1
-                while p >= 0 and not row[p]:
-                    p -= 1
+            if text:
+                left, blocked = text, False
+            else:
+                blocked = blocked or above[c]
                 # Spanning parent: text to the left, children below this cell.
-                if p >= 0 and any(b[c] for b in below):
-                    text = row[p]
+                if left and not blocked and any(b[c] for b in below):
+                    text = left
                 else:
                     continue
             paths[c].append(text)
+        above = [a or bool(t) for a, t in zip(above, row, strict=True)]
     return paths
 
 

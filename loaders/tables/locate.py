@@ -15,18 +15,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from loaders.model import Block, Row
-from loaders.tables import recognise
+from loaders.codelists import currency_unit
+from loaders.model import Block, Cell, Row
+from loaders.tables import lookup, recognise, regrid
 
 # "编制单位：X", "单位：万元", "金额单位：万元", "单位：316002-X", several per line.
-_META_RE = re.compile(
-    r"(编制单位|填报单位|预算单位|单位名称|金额单位|计量单位|单位)\s*[:：]\s*"
-    r"(.*?)(?=\s*(?:编制单位|填报单位|金额单位|计量单位|单位)\s*[:：]|$)"
+_META_NAMES = (
+    "编制单位|编制部门|预算主管部门|主管部门|填报单位|预算单位|单位名称|金额单位|计量单位|单位"
 )
-_META_NAMES = "编制单位|填报单位|预算单位|单位名称|金额单位|计量单位|单位"
+_META_RE = re.compile(
+    rf"({_META_NAMES})\s*[:：]\s*"
+    r"(.*?)(?=\s*(?:编制单位|编制部门|填报单位|金额单位|计量单位|单位)\s*[:：]|$)"
+)
 _META_HEAD = re.compile(rf"^\s*(?:{_META_NAMES})\s*[:：]")
-# "万元", "元", also "万元（保留两位小数）".
-_CURRENCY_RE = re.compile(r"^(亿元|万元|千元|元)\s*(?:[（(].*)?$")
+# "万元（保留两位小数）": the unit is what precedes a bracketed remark.
+_REMARK = re.compile(r"\s*[（(].*$")
 _NOTE_RE = re.compile(r"^\s*(?:备注|附注|注|说明|空表说明|填表说明)\s*[0-9一二三]*\s*[:：]")
 _PAGE_RE = re.compile(
     r"^(?:[-—－\s]*\d+[-—－\s]*|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|续表|[（(]续[)）])$"
@@ -42,6 +45,7 @@ class Item:
     line: int
     text: str = ""
     row: Row | None = None
+    layout: str = ""  # the reader that made the row
 
 
 @dataclass
@@ -55,6 +59,11 @@ class Region:
     currency: str | None = None
     rows: list[Row] = field(default_factory=list)
     notes: list[tuple[int, str]] = field(default_factory=list)
+    # Short lines between the title and the grid (header words a text tool
+    # printed apart), and lines of text read as rows (``regrid``).
+    pre: list[Row] = field(default_factory=list)
+    text_lines: set[int] = field(default_factory=set)
+    layouts: set[str] = field(default_factory=set)  # readers of its grid rows
     end_line: int = 0
     closed: bool = False
 
@@ -78,9 +87,9 @@ def meta_fields(text: str) -> dict[str, str]:
         name, value = m.group(1), m.group(2).strip()
         if not value:
             continue
-        currency = _CURRENCY_RE.match(value)
+        currency = currency_unit(_REMARK.sub("", value)) if value else None
         if currency:
-            out["currency"] = currency.group(1)
+            out["currency"] = currency.label
         elif name not in ("金额单位", "计量单位"):
             out.setdefault("compiler", value)
     return out
@@ -105,13 +114,35 @@ def _items(blocks: list[Block]) -> list[Item]:
             if texts and len(texts) <= 3 and all(_is_caption(t) for t in texts):
                 items.extend(Item(line=row.line, text=t) for t in texts)
             elif texts:
-                items.append(Item(line=row.line, row=row))
+                items.append(Item(line=row.line, row=row, layout=b.layout))
     return items
 
 
 def _is_caption(text: str) -> bool:
     return bool(meta_fields(text)) or recognise.looks_like_title(text) or (
         recognise.number_marker(text) is not None)
+
+
+def _row_of_text(items: list[Item], i: int, text: str) -> bool:
+    """A line of text inside a table: amounts after names, or a short name
+    (a row without amounts, a header word) with such a row or grid next."""
+    if regrid.text_row_pieces(text) is not None:
+        return True
+    if not _short_or_header_words(text) or regrid._SENTENCE.search(text) \
+            or meta_fields(text) or recognise.looks_like_title(text) or _SECTION_RE.match(text):
+        return False
+    for it in items[i + 1 : i + 4]:
+        if it.row is not None or regrid.text_row_pieces(it.text) is not None:
+            return True
+        if not _short_or_header_words(it.text) or meta_fields(it.text) or is_note(it.text) \
+                or recognise.looks_like_title(it.text):
+            return False
+    return False
+
+
+def _short_or_header_words(text: str) -> bool:
+    """A short line, or one of column headers only ("预算数 决算数 预算数 …")."""
+    return len(text) <= _SHORT_TEXT or all(lookup.column_key(w) for w in text.split())
 
 
 def _next_is_grid(items: list[Item], i: int) -> bool:
@@ -158,6 +189,7 @@ def locate(blocks: list[Block], unit_name: str | None) -> Located:
                     cur is None or cur.closed)
                 open_region(it.line, table_type=regions[-1].table_type if follows_skip else None)
             cur.rows.append(it.row)
+            cur.layouts.add(it.layout)
             continue
         text = it.text
         marker = recognise.number_marker(text)
@@ -199,8 +231,18 @@ def locate(blocks: list[Block], unit_name: str | None) -> Located:
             if is_note(text) or (first_after and "空表" in text):
                 cur.notes.append((it.line, text))
                 continue
+            if first_after and _row_of_text(items, i, text):
+                # A row the text tool printed as a line of its own.
+                cur.rows.append(Row([Cell(text=text, line=it.line)], it.line))
+                cur.text_lines.add(it.line)
+                continue
             close()
+        elif cur.titled and regrid.text_row_pieces(text) is not None:
+            cur.rows.append(Row([Cell(text=text, line=it.line)], it.line))
+            cur.text_lines.add(it.line)
         elif _SECTION_RE.match(text) or len(text) > _SHORT_TEXT or recognise.looks_like_title(text):
             close()
+        elif cur.titled:
+            cur.pre.append(Row([Cell(text=text, line=it.line)], it.line))
     close()
     return Located(regions, announced)

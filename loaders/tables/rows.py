@@ -97,6 +97,10 @@ def row_label(d: DataRow, grid: Grid) -> str:
     if not labels:
         labels = [d.texts[c.index] for c in grid.role_columns("project")
                   if is_total_label(d.texts[c.index])]
+    if not labels:
+        # A closing row's name merged across the code columns ("人员经费合计").
+        labels = [t for c in grid.role_columns("code")
+                  if (t := d.texts[c.index]) and not C.digits_of(t) and lookup.line_item_keys(t)]
     return labels[0] if labels else ""
 
 

@@ -11,6 +11,8 @@ which for 三公 spending is the whole (三公 are paid from appropriations).
 
 from __future__ import annotations
 
+import re
+
 from loaders.codelists import label_key
 from loaders.model import Fact, LoadWarning
 from loaders.tables import lookup
@@ -18,6 +20,7 @@ from loaders.tables.header import SUBTOTAL_WORDS, Column, Grid
 from loaders.tables.rows import amount_fact, classify_rows, data_rows, merge_wrapped, stray_numbers
 
 ROOT = "sangong-total"
+_YEAR_HEAD = re.compile(r"^(?:19|20)\d{2}年度?")
 # Fund-source keys that mean "all of it" in a 三公 table.
 _WHOLE = frozenset({"total", "current-year", "fiscal-subtotal"})
 
@@ -46,6 +49,13 @@ def column_item(col: Column) -> str | None:
         item = item_of(text)
         if item:
             return item
+    # A column beside the 三公 items naming another line item (机关运行经费预算数),
+    # not a fund source (一般公共预算).
+    for text in reversed(col.path):
+        text = _YEAR_HEAD.sub("", text)  # "2024年机关运行经费预算数"
+        keys = [] if lookup.column_key(text) else lookup.line_item_keys(text)
+        if keys:
+            return lookup.choose_in_context("line-items", keys, text, [])
     return None
 
 

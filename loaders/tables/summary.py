@@ -78,6 +78,19 @@ def _expenditure_item(label: str, context: list[str]) -> tuple[str | None, str |
     return None, None
 
 
+_SIDE_WORD = {"income": "收入", "expenditure": "支出"}
+
+
+def _side_total(label: str, side: str) -> str | None:
+    """A bare "总计"/"合计" names its side's total: the line item whose label is
+    the side's word with it ("收入总计", "支出总计")."""
+    k = label_key(label)
+    if k not in ("总计", "合计"):
+        return None
+    keys = lookup.line_item_keys(_SIDE_WORD[side] + k)
+    return keys[0] if len(keys) == 1 else None
+
+
 def summary_facts(grid: Grid, sides: list[Side]) -> tuple[list[Fact], list[LoadWarning]]:
     facts: list[Fact] = []
     warnings: list[LoadWarning] = []
@@ -99,6 +112,8 @@ def _side_facts(d: DataRow, side: Side, context: list[str],
             item = _income_item(label, context)
         else:
             code, item = _expenditure_item(label, context)
+        if not (code or item):
+            item = _side_total(label, side.name)
         if item:
             context.insert(0, item)
     out: list[Fact] = []

@@ -1,0 +1,494 @@
+"""Grids whose columns the text extraction merged, read again from the order of their pieces.
+
+``pdftotext -layout`` right-aligns numbers of different widths and centres
+headers, so a space-aligned reader may put two amounts in one cell
+("0.00 21703947.00"), an amount beside the next row label
+("96,282,213.44 一、公共安全支出"), or leave whole rows as lines of text
+(a blank line between rows). Positions no longer say the column, but the
+order of the pieces on a line still does: a row prints its code parts, its
+name, then its amounts left to right; a two-sided row prints the income
+name and amounts, then the expenditure name and amounts.
+
+So a region with such cells is rebuilt: the leaf column headers are read
+from the header rows in order (fragments of a wrapped header joined when
+the join is a column concept of ``columns.ttl``, group headers above them
+left out), and each data row's amounts fill those leaves in order. A row
+that prints fewer amounts than there are leaves (blank cells) keeps its
+first amount under the first leaf — the table's total column — and the
+others are placed by ``placement`` from the table's sums; what no sum
+places is kept under an unplaced column with a warning, never dropped.
+The rebuilt rows are an ordinary grid for ``header``/``rows``/``summary``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from loaders.codelists import label_key
+from loaders.model import Cell, LoadWarning, Row
+from loaders.tables import lookup, placement
+from loaders.tables.cells import is_formatted_amount, is_not_stated, parse_amount
+from loaders.tables.header import STRUCTURAL
+from loaders.tables.rows import is_total_label
+
+_SENTENCE = re.compile(r"[，。；！？%％]|[:：]\S")
+_PATTERN_ROWS = 3
+_CODE_PART = re.compile(r"^\d{1,3}$|^\d{5}$|^\d{7}$")
+
+
+@dataclass
+class Piece:
+    kind: str  # "code" | "label" | "amount"
+    text: str
+    cell: int  # reader cell index (0 for a line of text)
+    order: int  # position in the row
+
+
+@dataclass
+class Leaf:
+    text: str
+    key: str | None
+    col: int
+    row: int
+    order: int
+
+
+@dataclass
+class Rebuilt:
+    rows: list[Row]
+    warnings: list[LoadWarning] = field(default_factory=list)
+    # (line, clean column) of amounts whose column no header or sum gave.
+    unplaced: set[tuple[int, int]] = field(default_factory=set)
+
+
+def _tokens(text: str) -> list[str]:
+    return text.split()
+
+
+def is_amount_token(tok: str) -> bool:
+    return parse_amount(tok) is not None and not is_not_stated(tok)
+
+
+def mangled(cell_text: str) -> bool:
+    """A cell holding several pieces: two amounts, or an amount and a name."""
+    toks = _tokens(cell_text)
+    if len(toks) < 2 or parse_amount(cell_text) is not None:
+        return False
+    return any(is_amount_token(t) for t in toks)
+
+
+def text_row_pieces(text: str) -> list[Piece] | None:
+    """Pieces of a line of running text that is a table row, else None: it
+    ends with an amount, prints two amounts or a formatted one ("2023 年"
+    is no row), has no sentence punctuation and short names."""
+    if _SENTENCE.search(text):
+        return None
+    ps = pieces([text])
+    amounts = [p for p in ps if p.kind == "amount"]
+    if not ps or ps[-1].kind != "amount" or not (
+            len(amounts) >= 2 or is_formatted_amount(amounts[0].text)):
+        return None
+    if any(p.kind == "label" and len(p.text) > 30 for p in ps):
+        return None
+    return ps
+
+
+def pieces(cells: list[str]) -> list[Piece]:
+    """The row's pieces in reading order: leading code parts, names (a run of
+    non-amount words in one cell is one name), amounts."""
+    out: list[Piece] = []
+    seen_label = False
+    n = 0
+    for ci, text in enumerate(cells):
+        run: list[str] = []
+        for tok in _tokens(text):
+            if is_amount_token(tok):
+                if run:
+                    out.append(Piece("label", " ".join(run), ci, n))
+                    n, run = n + 1, []
+                out.append(Piece("amount", tok, ci, n))
+                n += 1
+            else:
+                if run and _opens_item(tok):  # "2. 政府性基金 三、教育支出": two names
+                    out.append(Piece("label", " ".join(run), ci, n))
+                    n, run = n + 1, []
+                run.append(tok)
+                seen_label = True
+        if run:
+            out.append(Piece("label", " ".join(run), ci, n))
+            n += 1
+    if not seen_label:
+        # A row whose name went to another line: "208 05 05 160.75 160.75".
+        lead = 0
+        while lead < len(out) and _CODE_PART.match(out[lead].text):
+            lead += 1
+        if lead and len(out[0].text) == 3 and lead < len(out) \
+                and is_formatted_amount(out[lead].text):
+            for p in out[:lead]:
+                p.kind = "code"
+        return out
+    # Digits before the first name are code parts ("204 06 01 行政运行").
+    for p in out:
+        if p.kind == "label":
+            break
+        if _CODE_PART.match(p.text):
+            p.kind = "code"
+    return out
+
+
+def _opens_item(tok: str) -> bool:
+    """A word that starts an enumerated item ("三、教育支出", "2.")."""
+    return lookup.strip_enumeration(tok) != tok.strip()
+
+
+def _row_pieces(row: Row) -> list[Piece]:
+    return pieces(row.texts())
+
+
+def merged(rows: list[Row], text_lines: set[int]) -> bool:
+    """Rows read from lines of text, or cells that hold several pieces."""
+    return any(r.line in text_lines for r in rows) or any(
+        mangled(t) for r in rows for t in r.texts())
+
+
+def unread_rows(rows: list[Row], text_lines: set[int], read: set[int]) -> list[
+        tuple[int, list[str]]]:
+    """Rows read from text or with merged cells that print amounts but gave no
+    fact (lines in ``read`` did): (line, amounts as printed)."""
+    out = []
+    for r in rows:
+        if r.line in read or not (r.line in text_lines or any(mangled(t) for t in r.texts())):
+            continue
+        amounts = [p.text for p in _row_pieces(r) if p.kind == "amount"]
+        if amounts:
+            out.append((r.line, amounts))
+    return out
+
+
+def needs_rebuild(rows: list[Row], text_lines: set[int], layouts: set[str]) -> bool:
+    """Merged rows, or space-aligned columns (whose positions drift with
+    right-aligned numbers of different widths)."""
+    return "aligned" in layouts or merged(rows, text_lines)
+
+
+# ---------------------------------------------------------------------------
+# header → leaves
+# ---------------------------------------------------------------------------
+
+
+def _amount_concept(text: str) -> str | None:
+    key = lookup.column_key(text)
+    return key if key and key not in STRUCTURAL else None
+
+
+def _header_tokens(header: list[Row]) -> list[Leaf]:
+    """Every header word with its reader column, row and order; a whole cell
+    that names a concept ("合 计") stays one word."""
+    out: list[Leaf] = []
+    n = 0
+    for r, row in enumerate(header):
+        for c, text in enumerate(row.texts()):
+            if not text:
+                continue
+            words = [text] if lookup.column_key(text) else _tokens(text)
+            for w in words:
+                out.append(Leaf(w, lookup.column_key(w), c, r, n))
+                n += 1
+    return out
+
+
+def _join_fragments(tokens: list[Leaf]) -> list[Leaf]:
+    """Header words cut by a line wrap ("事业单位" … "经营收入" in one column)
+    joined when the join names a column concept; placed at the last piece."""
+    out = list(tokens)
+    for a in [t for t in tokens if t.key is None]:
+        below = [b for b in out if b.col == a.col and b.row > a.row]
+        for b in sorted(below, key=lambda t: (t.row, t.order)):
+            key = _amount_concept(a.text + b.text)
+            if key and a in out:
+                out.remove(a)
+                out[out.index(b)] = Leaf(a.text + b.text, key, b.col, b.row, b.order)
+                break
+    return out
+
+
+def _leaves(tokens: list[Leaf], at_least: int) -> list[Leaf] | None:
+    """The amount leaves left to right, or None when the header gives fewer
+    than ``at_least`` (the most amounts a row prints)."""
+    cands = [t for t in tokens if t.key and t.key not in STRUCTURAL]
+    cands.sort(key=lambda t: (t.col, t.row, t.order))
+    # A group header over narrower ones (基本支出 over 人员经费/公用经费) is no leaf.
+    keys = {t.key for t in cands}
+    cands = [t for t in cands if not any(t.key in lookup.ancestors("columns", k)
+                                         for k in keys if k != t.key)
+             or t.key == "total"]
+    # A lone header above the row that names most leaves spans them
+    # ("支出预算" over 合计 / 基本支出 / 项目支出).
+    per_row: dict[int, int] = {}
+    for t in cands:
+        per_row[t.row] = per_row.get(t.row, 0) + 1
+    if per_row:
+        main = max(per_row, key=lambda r: (per_row[r], -r))
+        cands = [t for t in cands if not (t.row < main and per_row[t.row] == 1)]
+    return cands if len(cands) >= max(at_least, 1) else None
+
+
+# ---------------------------------------------------------------------------
+# the rebuild
+# ---------------------------------------------------------------------------
+
+
+def _cell(text: str, line: int) -> Cell:
+    return Cell(text=text, line=line)
+
+
+def _split_header(rows: list[Row]) -> tuple[list[Row], list[Row]]:
+    first = next((k for k, r in enumerate(rows)
+                  if any(p.kind == "amount" for p in _row_pieces(r))), len(rows))
+    return rows[:first], rows[first:]
+
+
+def _is_header_repeat(row: Row, header_words: set[str]) -> bool:
+    words = {label_key(w) for t in row.texts() for w in _tokens(t)}
+    return bool(words) and words <= header_words
+
+
+def rebuild(rows: list[Row], pre: list[Row]) -> Rebuilt | None:
+    """A clean grid for a region whose cells were merged, or None when its
+    header does not say how many amount columns there are."""
+    header, data = _split_header(rows)
+    header = pre + header
+    if not data:
+        return None
+    tokens = _join_fragments(_header_tokens(header))
+    header_words = {label_key(t.text) for t in tokens}
+    data = [r for r in data if not _is_header_repeat(r, header_words)]
+    if sum(1 for r in data if _two_sided_row(_row_pieces(r))) >= 2:
+        return _rebuild_two_sided(tokens, data)
+    return _rebuild_code_table(tokens, data)
+
+
+def _two_sided_row(ps: list[Piece]) -> bool:
+    """A name after an amount: the row goes on with the other side."""
+    kinds = [p.kind for p in ps]
+    return "amount" in kinds and "label" in kinds[kinds.index("amount"):]
+
+
+def _code_header(tokens: list[Leaf]) -> tuple[str, str]:
+    code = next((t.text for t in tokens if t.key == "classification-code"), "")
+    name = next((t.text for t in tokens if t.key == "item-name"), "")
+    return code, name
+
+
+def _rebuild_code_table(tokens: list[Leaf], data: list[Row]) -> Rebuilt | None:
+    parsed = [(_row_pieces(r), r) for r in data]
+    counts = [sum(1 for p in ps if p.kind == "amount") for ps, _ in parsed]
+    most = max(counts, default=0)
+    leaves = _leaves(_join_fragments(tokens), most) if most else None
+    if leaves is None:
+        return None
+    n = len(leaves)
+    rows = []
+    for k, (ps, row) in enumerate(parsed):
+        codes = join_code([p.text for p in ps if p.kind == "code"])
+        label = " ".join(p.text for p in ps if p.kind == "label")
+        amounts = [p.text for p in ps if p.kind == "amount"]
+        if not codes and not label and k < len(parsed) - 1:
+            continue  # amounts printed apart from their row: reported as not read
+        rows.append((row.line, codes, label, amounts))
+    has_total = any(is_total_label(label) and not codes for _, codes, label, _ in rows)
+    leading = leading_columns(counts, n)
+    lines = [_line(f"r{k}", codes if codes else ("TOTAL" if is_total_label(label) else None),
+                   _code_parent(codes, has_total), amounts, n, leading)
+             for k, (_, codes, label, amounts) in enumerate(rows)]
+    placement.solve([ln for ln in lines if ln.amounts], n)
+    extra = max((len(ln.amounts) - 1 for ln in lines if ln.slots is None), default=0)
+    code_h, name_h = _code_header(tokens)
+    line0 = data[0].line - 1
+    out = Rebuilt([Row([_cell(code_h, line0), _cell(name_h, line0)]
+                       + [_cell(leaf.text, line0) for leaf in leaves]
+                       + [_cell("", line0) for _ in range(extra)], line0)])
+    for (line, codes, label, _), ln in zip(rows, lines, strict=True):
+        cells = [_cell(codes, line), _cell(label, line)]
+        cells += _cells(ln, n, extra, line, 2, out)
+        out.rows.append(Row(cells, line))
+    _report(out, lines, rows)
+    return out
+
+
+def join_code(parts: list[str]) -> str:
+    """类/款/项 parts as one code; a 款 or 项 printed without its leading zero
+    ("301 2") is the two-digit part it stands for."""
+    if len(parts) > 1 and len(parts[0]) == 3:
+        return parts[0] + "".join(p.zfill(2) for p in parts[1:])
+    return "".join(parts)
+
+
+def _line(rid: str, key: str | None, parent: str | None, amounts: list[str],
+          n: int, leading: int = 0) -> placement.Line:
+    """A sum-tree line; its columns are known when it prints every column, at
+    most one amount, or the ``leading`` columns every row of its table prints."""
+    k = len(amounts)
+    known = k in (n, leading) or k <= 1
+    return placement.Line(key or rid, parent, amounts[:n], tuple(range(k)) if known else None,
+                          sure=k == n or (leading > 0 and k in (leading, 1)))
+
+
+def leading_columns(counts: list[int], n: int) -> int:
+    """k when every row that prints more than one amount prints exactly k < n:
+    the table fills its first k columns and leaves the others blank throughout
+    (a department with no 事业收入), the reading a position would give."""
+    multi = [c for c in counts if c > 1]
+    # A pattern needs rows to show it: one row printing 2 of 12 amounts says nothing.
+    if len(multi) < _PATTERN_ROWS or len(set(multi)) != 1 or multi[0] >= n:
+        return 0
+    return multi[0]
+
+
+def _code_parent(codes: str, has_total: bool) -> str | None:
+    if len(codes) in (5, 7):
+        return codes[:-2]
+    return "TOTAL" if len(codes) == 3 and has_total else None
+
+
+def _cells(ln: placement.Line, n: int, extra: int, line: int, offset: int,
+           out: Rebuilt) -> list[Cell]:
+    """The ``n`` leaf cells of one side, then ``extra`` cells for amounts no
+    sum placed (their column stays unknown: an unrecognised column)."""
+    cells = [_cell("", line) for _ in range(n + extra)]
+    if ln.slots is not None:
+        for a, s in zip(ln.amounts, ln.slots, strict=True):
+            cells[s] = _cell(a, line)
+        return cells
+    cells[0] = _cell(ln.amounts[0], line)
+    for k, a in enumerate(ln.amounts[1:]):
+        cells[n + k] = _cell(a, line)
+        out.unplaced.add((line, offset + n + k))
+    return cells
+
+
+def _report(out: Rebuilt, lines: list[placement.Line], rows: list[tuple]) -> None:
+    open_lines = [r[0] for r, ln in zip(rows, lines, strict=True) if ln.slots is None]
+    if open_lines:
+        shown = ", ".join(str(x) for x in open_lines[:8]) + (" …" if len(open_lines) > 8 else "")
+        out.warnings.append(LoadWarning(
+            "column-not-placed", f"rows at lines {shown} print fewer amounts than the table has "
+            "columns and neither their position nor the table's sums say which columns they "
+            "leave blank; their amounts after the first are kept under an unrecognised column",
+            open_lines[0]))
+
+
+def _side_of(label: str) -> str:
+    k = label_key(label)
+    if "支出" in k and "收入" not in k:
+        return "expenditure"
+    if "收入" in k:
+        return "income"
+    codes = [c for c in lookup.function_codes_by_name(lookup.strip_enumeration(label))
+             if len(c) == 3]
+    return "expenditure" if codes else "income"
+
+
+def _rebuild_two_sided(tokens: list[Leaf], data: list[Row]) -> Rebuilt | None:
+    ordered = sorted(tokens, key=lambda t: (t.col, t.row, t.order))
+    names = [i for i, t in enumerate(ordered) if t.key == "item-name"]
+    if len(names) < 2:
+        return None
+    # The sides' titles ("本年收入", "财政拨款支出") sit above the name headers.
+    side_titles: dict[str, str] = {}
+    above = min(ordered[i].row for i in names)
+    for t in ordered:
+        k = label_key(t.text)
+        if t.row < above and ("收入" in k or "支出" in k):
+            side_titles.setdefault(_side_of(t.text), t.text)
+    if len(side_titles) < 2:
+        return None
+    titles = set(side_titles.values())
+    ordered = [t for t in ordered if t.text not in titles or t.row >= above]
+    names = [i for i, t in enumerate(ordered) if t.key == "item-name"]
+    groups = [_groups(_row_pieces(r)) for r in data]
+    most_in = max((len(g["income"]) for g in groups), default=0)
+    most_out = max((len(g["expenditure"]) for g in groups), default=0)
+    lleaves = _leaves(ordered[names[0] + 1: names[1]], most_in)
+    rleaves = _leaves(ordered[names[1] + 1:], most_out)
+    if lleaves is None or rleaves is None:
+        return None
+    n_in, n_out = len(lleaves), len(rleaves)
+    sides = {"income": _side_lines(groups, "income", n_in),
+             "expenditure": _side_lines(groups, "expenditure", n_out)}
+    extra = {side: max((len(ln.amounts) - 1 for ln in lines if ln.slots is None), default=0)
+             for side, lines in sides.items()}
+    w_in = n_in + extra["income"]
+    line0 = data[0].line - 1
+    top = [_cell("", line0) for _ in range(2 + w_in + n_out + extra["expenditure"])]
+    top[0] = _cell(side_titles["income"], line0)
+    top[1 + w_in] = _cell(side_titles["expenditure"], line0)
+    second = ([_cell(ordered[names[0]].text, line0)] + [_cell(t.text, line0) for t in lleaves]
+              + [_cell("", line0) for _ in range(extra["income"])]
+              + [_cell(ordered[names[1]].text, line0)] + [_cell(t.text, line0) for t in rleaves]
+              + [_cell("", line0) for _ in range(extra["expenditure"])])
+    out = Rebuilt([Row(top, line0), Row(second, line0)])
+    for k, (g, row) in enumerate(zip(groups, data, strict=True)):
+        cells = [_cell(g["income_label"], row.line)]
+        cells += _cells(sides["income"][k], n_in, extra["income"], row.line, 1, out)
+        cells.append(_cell(g["expenditure_label"], row.line))
+        cells += _cells(sides["expenditure"][k], n_out, extra["expenditure"], row.line,
+                        2 + w_in, out)
+        out.rows.append(Row(cells, row.line))
+    for lines in sides.values():
+        _report(out, lines, [(row.line,) for row in data])
+    return out
+
+
+def _side_lines(groups: list[dict], side: str, n: int) -> list[placement.Line]:
+    """One side's rows as sum-tree lines: its 合计 (else 总计) row is the sum of
+    the rows that name a function class."""
+    labels = [label_key(g[f"{side}_label"]) for g in groups]
+    total = next((k for k, lab in enumerate(labels) if "合计" in lab), None)
+    if total is None:
+        total = next((k for k, lab in enumerate(labels) if "总计" in lab), None)
+    leading = leading_columns([len(g[side]) for g in groups], n)
+    lines = []
+    for k, g in enumerate(groups):
+        label = g[f"{side}_label"]
+        is_class = bool(label) and k != total and bool(
+            [c for c in lookup.function_codes_by_name(lookup.strip_enumeration(label))
+             if len(c) == 3])
+        parent = "TOTAL" if is_class and total is not None else None
+        lines.append(_line(f"r{k}", "TOTAL" if k == total else None, parent, g[side], n,
+                           leading))
+    placement.solve([ln for ln in lines if ln.amounts], n)
+    return lines
+
+
+def _starts_item(label: str) -> bool:
+    """A name that opens a row of its own: enumerated ("三、…", "2、…"), or a
+    side's total."""
+    k = label_key(label)
+    return lookup.strip_enumeration(label) != label.strip() or "总计" in k or "合计" in k
+
+
+def _groups(ps: list[Piece]) -> dict:
+    """Income and expenditure name and amounts of one two-sided row."""
+    runs: list[tuple[str, list[str]]] = []
+    for p in ps:
+        if p.kind in ("label", "code"):
+            if runs and not runs[-1][1] and p.kind == "label" and runs[-1][0] \
+                    and not _starts_item(p.text):
+                runs[-1] = (f"{runs[-1][0]} {p.text}", [])  # a name in two cells
+            else:
+                runs.append((p.text, []))
+        else:
+            if not runs:
+                runs.append(("", []))
+            runs[-1][1].append(p.text)
+    out: dict = {"income_label": "", "income": [], "expenditure_label": "", "expenditure": []}
+    if len(runs) >= 2:
+        (a, am), (b, bm) = runs[0], runs[1]
+        out.update(income_label=a, income=am, expenditure_label=b, expenditure=bm)
+    elif runs:
+        label, am = runs[0]
+        side = _side_of(label) if label else "income"
+        out[f"{side}_label"], out[side] = label, am
+    return out
