@@ -227,6 +227,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             return 2
         args.format = EXPORT_SUFFIXES.get(out_path.suffix.lower(), "nq") if out_path else "nq"
     with _store(args) as store:
+        if args.graph:
+            graph = _export_graph(store, args.graph)
+            if graph is None:
+                return 2
+            args.graph = graph
         if args.format in ("csv", "indicators-csv"):
             writer = (
                 export.export_facts_csv if args.format == "csv" else export.export_indicators_csv
@@ -243,6 +248,22 @@ def cmd_export(args: argparse.Namespace) -> int:
             with out_path.open("wb") as fh:
                 export.export_rdf(store, args.format, fh, args.graph)
     return 0
+
+
+def _export_graph(store: Store, name: str) -> str | None:
+    """The named graph ``--graph`` means: a graph IRI (or its id:/graph: short form) in the
+    store, or a report named as `query` takes it; None (after saying so) when there is none —
+    an unknown graph must not export as an empty file."""
+    from fiscal_kg import query as q
+
+    iri = q.expand_iri(name)
+    if iri in set(store.graph_names()):
+        return iri
+    try:
+        return q.resolve_document(store, name)
+    except q.QueryError as exc:
+        print(f"fiscal-kg export: --graph: {exc}", file=sys.stderr)
+        return None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -381,7 +402,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="default: from the --out file's extension, else nq (refused on a terminal)",
     )
     p.add_argument("--out", metavar="FILE", help="output file (default stdout)")
-    p.add_argument("--graph", metavar="IRI", help="one named graph only (RDF formats)")
+    p.add_argument("--graph", metavar="IRI", help="one named graph only (RDF formats): an IRI, "
+                   "id:doc/… or a report's file name")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("serve", parents=[common], help="SPARQL endpoint + query page on 127.0.0.1")

@@ -40,7 +40,8 @@ def read_metadata(blocks: list[Block], path: str) -> DocumentMeta:
     title = find_title(text_lines)
     if title is None:
         year = next((m for line in text_lines[:HEAD_LINES] if (m := find_year(line.text))), None)
-        what = ("a title line with a year but no 预算/决算" if year else "no fiscal year")
+        what = ("no title line: years are printed, but no line that is not a sentence gives "
+                "one with 预算/决算" if year else "no fiscal year")
         raise ValueError(
             f"not a budget or final-account disclosure: {what} in the first {HEAD_LINES} text "
             "lines (looked for a title such as '某某局2024年部门预算' or '24年预算', web-page "

@@ -135,4 +135,11 @@ def is_name(text: str) -> bool:
         return False
     if re.fullmatch(r"(?:人民币)?(?:亿|万|千)?元", text) or strip_heading(text) != text:
         return False
+    if _SENTENCE.search(text):  # a sentence or a figure, not a name
+        return False
     return not is_chrome(text) and field_of(text) is None
+
+
+# Marks of a sentence or a figure, which no unit name prints: clause punctuation, quotes, a
+# percentage or an amount with decimals ("说明: “执行数为348.52万元，…”" in a note about a report).
+_SENTENCE = re.compile(r"[，。；;,：:!?！？%“”\"]|\d[.．]\d")

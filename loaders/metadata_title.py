@@ -26,6 +26,8 @@ _YEARS = (
 )
 _KIND_TAIL = re.compile(r"\s*(?:[\u4e00-\u9fff]级)?\s*(?:部门|单位|本级)?\s*(?:预算|决算).*$")
 _QUALIFIER = re.compile(r"(?:[\u4e00-\u9fff]级)?(?:部门|单位|预算|决算)")
+# Clause punctuation, a percentage or an amount with decimals: marks of a sentence, not a title.
+_SENTENCE = re.compile(r"[，。；;%]|\d[.．]\d")
 _SCOPE_TAIL = re.compile(r"(?:部门|单位|关于|的)$")  # "某某局单位25年预算", "某某局关于2024年…"
 
 
@@ -53,7 +55,7 @@ def find_title(lines: list[Line]) -> Title | None:
     for k, line in enumerate(head):
         text = line.text.replace("**", "")
         m = find_year(text)
-        if not m:
+        if not m or _SENTENCE.search(text):  # a sentence that mentions a budget is no title
             continue
         follow = head[k + 1].text.replace("**", "") if k + 1 < len(head) else ""
         has_kind = bool(_KIND_WORD.search(text[m.start():]))

@@ -246,6 +246,86 @@ class Staffing:
 
 
 @dataclass
+class StatedCount:
+    """A count the text states with the list it introduces: "下设8个处室，分别是：办公室、…".
+
+    ``items`` are the listed names as printed, in order, repeats kept (a name listed twice is
+    what the count check looks for); ``open_ended`` when the list ends with 等 (not exhaustive).
+    """
+
+    line: int
+    count: int
+    noun: str  # the counted word as printed: 处室, 科室, 内设机构 …
+    items: list[str] = field(default_factory=list)
+    open_ended: bool = False
+    sentence: str = ""
+
+
+@dataclass
+class StatedProduct:
+    """Headcount × per-person rates × months, and the amount the same paragraph budgets.
+
+    "聘用 38 名…，按每人每月 750 元进行补助，全年补助 7 个月" with "预算安排规模：8.40 万元":
+    quantity 38, monthly rate 750, months 7. ``months`` is None when the text states none (a
+    monthly rate then runs for a year, an assumption the shape makes at lower severity).
+    """
+
+    line: int  # the line of the first rate
+    amount_line: int
+    quantity: int
+    monthly_rate: Decimal  # 元 per person per month, the sum of the rates so stated
+    yearly_rate: Decimal  # 元 per person per year
+    months: int | None
+    amount: Decimal
+    raw: str
+    currency: str = "万元"
+    factors: str = ""  # the lines that print the factors
+
+
+@dataclass
+class PolicyCitation:
+    """A policy document cited by issuer, year and number (昌州财建〔2024〕161号), with the title
+    that follows it when one does (《关于…的通知》); ``title_key`` ignores spaces and
+    punctuation."""
+
+    line: int
+    issuer: str
+    year: int
+    number: int
+    title: str | None = None
+    title_key: str | None = None
+    text: str = ""  # the citation in one form: 昌州财建〔2024〕161号
+
+
+@dataclass
+class UnitNameMention:
+    """The unit's name printed as a field or a paragraph's subject, when it differs from the
+    report's unit name: "项目承担单位：奇台县社会保险中心" in 奇台县社会保险管理局's report."""
+
+    line: int
+    field: str  # "reporting-unit" | "implementing-unit" (unit-name-fields.ttl) | "subject"
+    name: str  # as printed
+    relation: str  # "short-form" | "variant" | "other-body"
+
+
+@dataclass
+class YearLabel:
+    """A year the narrative names where the report's year is implied.
+
+    role "comparison": the base of a comparison ("比2026年预算增加…", "与2023年度相比"): it must
+    be earlier than the report's year (a final account may compare with its own year's budget);
+    role "own-statement": a sentence that opens with a year and states what this report budgets
+    ("2021年单位预算未安排购置车辆经费"): it must be the report's year.
+    """
+
+    line: int
+    year: int
+    role: str  # "comparison" | "own-statement"
+    basis: str  # the words after the year: "预算", "预算执行数", "年度", "单位预算" …
+    text: str  # the phrase as printed
+
+
+@dataclass
 class UnitProfile:
     functions: str | None = None
     functions_line: int | None = None
@@ -289,4 +369,9 @@ class Report:
     projects: list[Project] = field(default_factory=list)
     performance: list[PerformanceTable] = field(default_factory=list)
     profile: UnitProfile = field(default_factory=UnitProfile)
+    stated_counts: list[StatedCount] = field(default_factory=list)
+    year_labels: list[YearLabel] = field(default_factory=list)
+    stated_products: list[StatedProduct] = field(default_factory=list)
+    citations: list[PolicyCitation] = field(default_factory=list)
+    name_mentions: list[UnitNameMention] = field(default_factory=list)
     warnings: list[LoadWarning] = field(default_factory=list)

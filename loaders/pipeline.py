@@ -20,6 +20,11 @@ from loaders import limits
 from loaders.metadata import read_metadata
 from loaders.model import Block, LoadWarning, Report
 from loaders.narrative import extract_claims
+from loaders.narrative.citations import extract_citations
+from loaders.narrative.counts import extract_counts
+from loaders.narrative.names import extract_name_mentions
+from loaders.narrative.products import extract_products
+from loaders.narrative.year_labels import extract_year_labels
 from loaders.performance import extract_performance
 from loaders.profile import extract_profile
 from loaders.projects import extract_projects, unify_project_names
@@ -69,6 +74,11 @@ def load_blocks(
     report.sections, report.claims, warnings = extract_claims(blocks, meta)
     report.warnings.extend(warnings)
     report.profile = extract_profile(blocks)
+    report.stated_counts = extract_counts(blocks)
+    report.year_labels = extract_year_labels(blocks)
+    report.stated_products = extract_products(blocks)
+    report.citations = extract_citations(blocks)
+    report.name_mentions = extract_name_mentions(blocks, meta.unit_name)
     report.projects = extract_projects(blocks)
     report.performance, warnings = extract_performance(blocks, meta)
     report.warnings.extend(warnings)

@@ -30,10 +30,16 @@ from loaders.model import (
     FundingLine,
     Indicator,
     PerformanceTable,
+    PolicyCitation,
     Report,
+    StatedCount,
+    StatedProduct,
     Table,
+    UnitNameMention,
+    YearLabel,
 )
 from loaders.nquads import NQuadsSink
+from loaders.performance.text import name_key
 from loaders.version import loader_version
 from loaders.vocab import FKG as _FKG
 from loaders.vocab import OBEU as _OBEU
@@ -171,6 +177,86 @@ def _report(g: TripleSink, report: Report) -> None:
                 g.add((p, prop, g.lit(value)))
     for ptable in report.performance:
         _performance(g, report, doc, ptable)
+    for index, count in enumerate(report.stated_counts):
+        _stated_count(g, doc, index, count)
+    for index, label in enumerate(report.year_labels):
+        _year_label(g, doc, index, label)
+    for index, product in enumerate(report.stated_products):
+        _stated_product(g, doc, index, product)
+    for index, citation in enumerate(report.citations):
+        _citation(g, doc, index, citation)
+    for index, mention in enumerate(report.name_mentions):
+        _name_mention(g, doc, index, mention)
+
+
+def _stated_count(g: TripleSink, doc: URIRef, index: int, count: StatedCount) -> None:
+    """A stated count with its list: the repeats are counted here, since RDF keeps a set."""
+    node = URIRef(f"{doc}/count/{count.line}-{index}")
+    keys = [name_key(item) for item in count.items]
+    g.add((node, RDF.type, FKG.StatedCount))
+    g.add((node, FKG.document, doc))
+    g.add((node, FKG.sourceLine, g.lit(count.line)))
+    g.add((node, FKG.statedCount, g.lit(count.count)))
+    g.add((node, FKG.countedNoun, g.lit(count.noun)))
+    g.add((node, FKG.listedItemCount, g.lit(len(count.items))))
+    g.add((node, FKG.distinctItemCount, g.lit(len(set(keys)))))
+    g.add((node, FKG.openEndedList, g.lit(count.open_ended)))
+    for item, key in zip(count.items, keys, strict=True):
+        g.add((node, FKG.listedItem, g.lit(item)))
+        if keys.count(key) > 1:
+            g.add((node, FKG.repeatedItem, g.lit(item)))
+
+
+def _stated_product(g: TripleSink, doc: URIRef, index: int, p: StatedProduct) -> None:
+    node = URIRef(f"{doc}/product/{p.line}-{index}")
+    g.add((node, RDF.type, FKG.StatedProduct))
+    g.add((node, FKG.document, doc))
+    g.add((node, FKG.sourceLine, g.lit(p.line)))
+    g.add((node, FKG.quantity, g.lit(p.quantity)))
+    g.add((node, FKG.monthlyRate, g.dec(p.monthly_rate)))
+    g.add((node, FKG.yearlyRate, g.dec(p.yearly_rate)))
+    if p.months is not None:
+        g.add((node, FKG.durationMonths, g.lit(p.months)))
+    g.add((node, FKG.statedTotal, g.dec(p.amount)))
+    g.add((node, FKG.statedTotalYuan, g.dec(yuan(p.amount, p.currency))))
+    g.add((node, FKG.statedTotalRaw, g.lit(p.raw)))
+    g.add((node, FKG.statedTotalLine, g.lit(p.amount_line)))
+    g.add((node, FKG.phraseAsPrinted, g.lit(p.factors)))
+
+
+def _citation(g: TripleSink, doc: URIRef, index: int, c: PolicyCitation) -> None:
+    node = URIRef(f"{doc}/citation/{c.line}-{index}")
+    g.add((node, RDF.type, FKG.PolicyCitation))
+    g.add((node, FKG.document, doc))
+    g.add((node, FKG.sourceLine, g.lit(c.line)))
+    g.add((node, FKG.issuerAbbreviation, g.lit(c.issuer)))
+    g.add((node, FKG.citedYear, g.lit(c.year)))
+    g.add((node, FKG.citedNumber, g.lit(c.number)))
+    if c.title and c.title_key:
+        g.add((node, FKG.citedTitle, g.lit(c.title)))
+        g.add((node, FKG.citedTitleKey, g.lit(c.title_key)))
+    g.add((node, FKG.phraseAsPrinted, g.lit(c.text)))
+
+
+def _name_mention(g: TripleSink, doc: URIRef, index: int, m: UnitNameMention) -> None:
+    node = URIRef(f"{doc}/name/{m.line}-{index}")
+    g.add((node, RDF.type, FKG.UnitNameMention))
+    g.add((node, FKG.document, doc))
+    g.add((node, FKG.sourceLine, g.lit(m.line)))
+    g.add((node, FKG.phraseAsPrinted, g.lit(m.name)))
+    g.add((node, FKG.nameField, g.lit(m.field)))
+    g.add((node, FKG.nameRelation, g.lit(m.relation)))
+
+
+def _year_label(g: TripleSink, doc: URIRef, index: int, label: YearLabel) -> None:
+    node = URIRef(f"{doc}/year-label/{label.line}-{index}")
+    g.add((node, RDF.type, FKG.YearLabel))
+    g.add((node, FKG.document, doc))
+    g.add((node, FKG.sourceLine, g.lit(label.line)))
+    g.add((node, FKG.labelledYear, g.lit(label.year)))
+    g.add((node, FKG.yearRole, g.lit(label.role)))
+    g.add((node, FKG.yearBasis, g.lit(label.basis)))
+    g.add((node, FKG.phraseAsPrinted, g.lit(label.text)))
 
 
 def _document(g: TripleSink, report: Report, doc: URIRef, unit: URIRef) -> None:

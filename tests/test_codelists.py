@@ -369,7 +369,8 @@ def test_fund_sources_and_currency_units() -> None:
         for r in store.query(
             """SELECT ?c ?f WHERE { ?c <https://w3id.org/fiscal-kg/def#yuanFactor> ?f }""")
     }
-    assert factors == {"wan-yuan": "10000", "yuan": "1", "yi-yuan": "100000000", "qian-yuan": "1000"}
+    assert factors == {
+        "wan-yuan": "10000", "yuan": "1", "yi-yuan": "100000000", "qian-yuan": "1000"}
 
 
 def test_valid_in_without_validity_bounds() -> None:

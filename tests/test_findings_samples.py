@@ -30,6 +30,8 @@ PINNED = [
     # 001 乌鲁木齐市社会保险中心 2023 决算
     # 部门决算报表（见附表）: none of the nine tables is in the text
     ("001", "COMPL-NO-TABLES", None, "Warning", None, None),
+    # "下设 27 个处室，分别是：…" lists 市社会保险中心水磨沟区分中心 twice: 26 different offices
+    ("001", "NARR-COUNT-LIST", 55, "Violation", "26", "27"),
     # 002 克州社会保险中心 2022 预算
     # 表五 208 基本支出 352.15 ≠ 20801 352.15 + 20805 48.28 (caused by line 218)
     ("002", "ARITH-PARENT-SUM", 217, "Violation", "352.15", "400.43"),
@@ -43,6 +45,11 @@ PINNED = [
     ("002", "NARR-CODE-AMOUNT", 328, "Violation", "352.15", "341.47"),
     # 208 368.55 "主要用于" 20801 352.15 + 20805 48.28 = 400.43 > 368.55
     ("002", "NARR-PARTS-EXCEED", 328, "Violation", "368.55", "400.43"),
+    # "2021 年单位预算未安排购置车辆经费" in the 2022 budget (000, 003 and 004 say their own year)
+    ("002", "NARR-YEAR-OWN", 442, "Warning", "2021", "2022"),
+    # "预算安排规模：8.40 万元" (line 382) for "聘用 38 名…每人每月 750 元…全年补助 7 个月":
+    # 19.95万元
+    ("002", "NARR-PRODUCT-AMOUNT", 386, "Violation", "84000", "199500"),
     # 003 苍溪县社会保险事务中心 2023 预算
     # 五、财政拨款支出预算表（部门经济分类科目） listed, not in the text
     ("003", "COMPL-ANNOUNCED-MISSING", 19, "Warning", None, None),
@@ -60,6 +67,15 @@ PINNED = [
     ("004", "COMPL-ANNOUNCED-MISSING", 21, "Warning", None, None),
     # 十一、上年结转结余情况明细表 listed but missing
     ("004", "COMPL-ANNOUNCED-MISSING", 24, "Warning", None, None),
+    # "预算安排规模：82.46万元" (line 440) for 补贴人数257人 × (生活费120元/月/人 × 12 + 冬碳费
+    # 920元/年/人) = 60.65万元; no months printed, so a Warning
+    ("004", "NARR-PRODUCT-AMOUNT-IMPLIED", 452, "Warning", "824600", "606520"),
+    # the performance table's 项目总体目标 (line 556) cites the explanation's (line 438)
+    # 奇财预〔2024〕6号 as 奇财预【2024】5号 and 昌州财建〔2024〕161号 as 昌州财建[2023]161号, each
+    # under the same title
+    ("004", "NARR-CITATION-CONFLICT", 556, "Warning", "奇财预〔2024〕5号", "奇财预〔2024〕6号"),
+    ("004", "NARR-CITATION-CONFLICT", 556, "Warning", "昌州财建〔2023〕161号",
+     "昌州财建〔2024〕161号"),
 ]
 
 COMPLETENESS = {"000": D("0.929"), "001": D("0.429"), "002": D("0.929"), "003": D("1"),

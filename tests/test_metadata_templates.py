@@ -140,6 +140,16 @@ def test_unknown_unit_is_refused_saying_what_was_looked_for(tmp_path: Path) -> N
         load_report(path)
 
 
+def test_a_note_quoting_a_budget_sentence_is_no_report() -> None:
+    # A README-like note that quotes a report's sentence: the sentence is no title, and no
+    # piece of it ("06, 说明: “执行数为348.52万元") becomes a unit name.
+    text = ("# Notes on six reports\n\n- 06, 说明: \"执行数为348.52万元，2024年预算安排352.67万元，"
+            "比2023年预算执行数增加0.53%\" (the amounts give 1.19%).\n")
+    with pytest.raises(ValueError, match="not a budget or final-account disclosure: no title line: "
+                       "years are printed, but no line that is not a sentence gives one"):
+        meta(text)
+
+
 def test_place_only_title_without_unit_line_is_kept_with_a_warning() -> None:
     # what the report says (a development zone's body may publish under the zone's name)
     m = meta("某某经济开发区2025年部门预算\n\n目 录\n")

@@ -308,3 +308,94 @@ def test_a_page_turned_by_rotate_is_read_as_displayed() -> None:
     r = read_pdf(make_pdf([ops], page_extra=b"/Rotate 90 "), "r.pdf")
     assert r.text == "Item\tAmount\nTotal\t1,234.50\n"
     assert r.blocks[0].rows[1].cells[1].bbox == (300.0, 460.0, 500.0, 480.0)
+
+
+def test_a_frame_around_the_page_is_not_a_table_and_does_not_swallow_one() -> None:
+    ops = grid_ops([20, 575], [822, 20])  # the page's frame
+    ops += text_ops(72, 760, "A paragraph inside the frame.")
+    ops += grid_ops([50, 150, 250], [700, 680, 660])
+    ops += text_ops(55, 685, "Item") + text_ops(155, 685, "Amount")
+    ops += text_ops(55, 665, "Total") + text_ops(155, 665, "12.50")
+    r = read_pdf(make_pdf([ops]), "f.pdf")
+    assert [(b.kind, b.text or [row.texts() for row in b.rows]) for b in r.blocks] == [
+        ("paragraph", "A paragraph inside the frame."),
+        ("table", [["Item", "Amount"], ["Total", "12.50"]]),
+    ]
+
+
+def test_rows_a_table_does_not_rule_are_rows_all_the_same() -> None:
+    # column lines and a frame; one line under the header; no line between the records
+    xs, top, header, bottom = [50, 200, 300, 400], 700, 680, 610
+    ops = rule_ops(xs[0], top, xs[-1], top) + rule_ops(xs[0], header, xs[-1], header)
+    ops += rule_ops(xs[0], bottom, xs[-1], bottom)
+    ops += b"".join(rule_ops(x, bottom, x, top) for x in xs)
+    ops += text_ops(55, 686, "Item") + text_ops(205, 686, "Total") + text_ops(305, 686, "Basic")
+    records = [("Wages", "1,200.00", "1,200.00"), ("Office", "35.50", "0.00"),
+               ("Travel", "8.00", "8.00")]
+    for k, (name, total, basic) in enumerate(records):
+        y = 664 - 18 * k
+        ops += text_ops(55, y, name) + text_ops(205, y, total) + text_ops(305, y, basic)
+    r = read_pdf(make_pdf([ops]), "u.pdf")
+    assert [row.texts() for row in r.blocks[0].rows] == [
+        ["Item", "Total", "Basic"], *[list(rec) for rec in records]]
+
+
+def test_a_name_wrapped_beside_its_amounts_stays_one_row() -> None:
+    xs, ys = [50, 200, 300], [700, 680, 650]
+    ops = grid_ops(xs, ys)
+    ops += text_ops(55, 686, "Item") + text_ops(205, 686, "Total")
+    ops += text_ops(55, 668, "Pension insurance") + text_ops(55, 655, "contributions")
+    ops += text_ops(205, 661, "160.75")
+    r = read_pdf(make_pdf([ops]), "w.pdf")
+    assert [row.texts() for row in r.blocks[0].rows] == [
+        ["Item", "Total"], ["Pension insurance contributions", "160.75"]]
+
+
+def test_a_scanned_page_among_text_pages_is_a_warning() -> None:
+    image = b"q 100 0 0 100 50 50 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \x80 EI Q"
+    r = read_pdf(make_pdf([text_ops(72, 700, "Budget 2024"), image]), "s.pdf")
+    assert r.text == "Budget 2024\n"
+    assert [(w.code, w.message) for w in r.warnings] == [
+        ("pdf-page-without-text", "page 2 is an image without a text layer (a scanned page?); "
+         "its content is missing — OCR the PDF, e.g. with ocrmypdf")
+    ]
+
+
+def test_a_scan_is_refused_even_when_it_has_images(tmp_path: Path) -> None:
+    image = b"q 100 0 0 100 50 50 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \x80 EI Q"
+    assert _load(tmp_path, "scan2.pdf", make_pdf([image, image])) == (
+        f"{tmp_path / 'scan2.pdf'}: no text layer (a scanned PDF?) — OCR it first, "
+        "e.g. with ocrmypdf, then load the result"
+    )
+
+
+def _table_ops(xs: list[float], top: float, rows: list[list[str]]) -> bytes:
+    ys = [top - 20 * k for k in range(len(rows) + 1)]
+    ops = grid_ops(xs, ys)
+    for k, row in enumerate(rows):
+        for x, text in zip(xs, row, strict=False):
+            ops += text_ops(x + 5, ys[k] - 15, text)
+    return ops
+
+
+def test_two_tables_on_one_page_and_a_table_continued_on_the_next() -> None:
+    header = [["Item", "Amount"]]
+    page1 = text_ops(50, 780, "Table 1 Income") + _table_ops([50, 200, 300], 770, [
+        *header, ["Grants", "10.00"]])
+    page1 += text_ops(50, 600, "Table 2 Spending") + _table_ops([50, 200, 300], 590, [
+        *header, ["Wages", "7.00"]])
+    # page 2 goes on with table 2 (same columns, header repeated), then a table of its own
+    page2 = _table_ops([50, 200, 300], 800, [*header, ["Rent", "3.00"]])
+    page2 += text_ops(50, 600, "Table 3 Staff") + _table_ops([50, 120, 300], 590, [
+        ["Kind", "Count"], ["Staff", "12"]])
+    r = read_pdf(make_pdf([page1, page2]), "two.pdf")
+    tables = [b for b in r.blocks if b.kind == "table"]
+    assert [[row.texts() for row in t.rows] for t in tables] == [
+        [["Item", "Amount"], ["Grants", "10.00"]],
+        [["Item", "Amount"], ["Wages", "7.00"], ["Rent", "3.00"]],
+        [["Kind", "Count"], ["Staff", "12"]],
+    ]
+    assert [sorted({c.page for row in t.rows for c in row.cells}) for t in tables] == [
+        [1], [1, 2], [2]]
+    assert [b.text for b in r.blocks if b.kind != "table"] == [
+        "Table 1 Income", "Table 2 Spending", "Table 3 Staff"]

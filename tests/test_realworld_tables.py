@@ -22,7 +22,7 @@ import pytest
 
 from fiscal_kg.validation import validate_files
 from loaders.model import Fact, Report, Table
-from loaders.pipeline import load_report
+from loaders.pipeline import load_report, load_text
 from loaders.rdf import yuan
 
 ROOT = Path(__file__).resolve().parent.parent / "samples" / "realworld"
@@ -144,13 +144,24 @@ def test_every_cell_from_the_pdf(folder: str) -> None:
 
 
 @pytest.mark.parametrize("folder", BUDGETS)
-def test_every_cell_but_the_sangong_table_from_layout_text(folder: str) -> None:
-    """-layout text scatters the 三公 table's multi-row header over lines of its own with no
-    positions, so which item a 三公 amount is cannot be read there (the PDF says it); every
-    other cell of the budgets is found."""
-    missing = unmatched(folder, "layout")
-    assert [c["printed"] for c in missing
-            if expected_type(c["table_title"]) != "sangong"] == []
+def test_every_cell_from_layout_text(folder: str) -> None:
+    """Every cell of the five budgets from -layout text, but one: where a 三公 row prints
+    合计 and one item (1.00 1.00, 0.95 0.95) and blanks elsewhere, neither the text (its
+    header lost its positions) nor the items' sums say whether it is 出国 or 接待; that
+    amount is kept, naming no 三公 item, with a column-not-placed warning."""
+    missing = [(expected_type(c["table_title"]), c["column_header"], c["printed"])
+               for c in unmatched(folder, "layout")]
+    ambiguous = {
+        "12": [("sangong", "“三公”经费预算数/公务接待费", "1.00")],
+        "13": [("sangong", "“三公”经费预算数/公务接待费", "0.95")],
+    }
+    assert missing == ambiguous.get(folder[:2], [])
+    if missing:
+        t = next(t for t in report(folder, "layout").tables if t.table_type == "sangong")
+        assert sorted(map(str, (f.line_item for f in t.facts if f.raw == missing[0][2]))) == [
+            "None", "sangong-total"]
+        assert any(w.code == "column-not-placed" and t.line <= w.line <= t.end_line
+                   for w in report(folder, "layout").warnings)
 
 
 def test_final_account_from_layout_text() -> None:
@@ -161,7 +172,10 @@ def test_final_account_from_layout_text() -> None:
                       for c in unmatched("01_shanghai-putuo_czj_2024_final", "layout"))
     assert missing["income-expenditure-summary"] == 0
     assert missing["gpb-expenditure"] == 0
-    assert sum(missing.values()) == 195 - 73
+    assert sum(missing.values()) == 195 - 75
+    unread = [w.line for w in report("01_shanghai-putuo_czj_2024_final", "layout").warnings
+              if w.code == "row-not-read"]
+    assert 341 in unread and 477 in unread  # "2,082.85 302 171.07", "2,152.26 184.65"
 
 
 # ---------------------------------------------------------------------------
@@ -193,11 +207,11 @@ def test_nine_standard_tables_typed_with_their_currency(folder: str, source: str
 
 
 def test_yuan_factor_from_the_code_list() -> None:
-    t = next(t for t in report("04_shanghai-putuo_sfj_2026_budget-dept", "layout").tables
+    t = next(t for t in report("04_shanghai-putuo_sfj_2026_budget-dept", "pdf").tables
              if t.table_type == "sangong")
     f = next(f for f in t.facts if f.line_item == "admin-operating-cost")
-    assert (f.amount, f.line, t.currency, yuan(f.amount, t.currency)) == (
-        Decimal("217.83"), 353, "万元", Decimal("2178300.00"))
+    assert (f.amount, f.page, t.currency, yuan(f.amount, t.currency)) == (
+        Decimal("217.83"), 21, "万元", Decimal("2178300.00"))
     assert yuan(Decimal("1.5"), "千元") == Decimal("1500.0")
 
 
@@ -235,8 +249,10 @@ def test_pinned_cells_placed_by_the_sums() -> None:
     assert (f.code, f.amount) == ("2010602", Decimal("100000.00"))
     f = _fact(folder, "layout", "expenditure", 210, "basic")
     assert (f.code, f.amount) == ("2080501", Decimal("877080.00"))
-    f = _fact(folder, "layout", "gpb-basic", 354, "project" if False else "public")
-    assert f.code == "302"
+    # 09's economic table: the space-aligned reading put 302 rows' amounts under 人员经费; the
+    # sums place them under 公用经费.
+    f = _fact("09_shanghai-putuo_zfbgs_2025_budget-dept", "layout", "gpb-basic", 329, "public")
+    assert (f.code, f.amount) == ("30201", Decimal("259400.00"))
 
 
 def test_pinned_cells_of_01_pdf() -> None:
@@ -301,3 +317,32 @@ def test_no_violation_from_the_tables(source: str) -> None:
         found = [(f.rule, f.line, f.message) for f in run.findings
                  if f.severity == "Violation" and not f.rule.startswith(NOT_TABLES)]
         assert found == [], folder
+        # Cross-table checks compare in yuan: 04 prints 30217 公务接待费 8,265.00 元 in its
+        # basic table and 0.83 万元 in its 三公 table, which is no excess.
+        ties = [(f.rule, f.line, f.message) for f in run.findings if f.rule.startswith("XT-")]
+        assert ties == [], folder
+
+
+# ---------------------------------------------------------------------------
+# A title nobody printed, a currency only in the header
+# ---------------------------------------------------------------------------
+
+
+def test_untitled_table_typed_by_its_columns_and_rows() -> None:
+    """04's 收入预算总表 with its title line blanked and its 单位：元 moved into the header
+    ("合计（元）"): typed income by its columns (合计 / 财政拨款收入 / 事业收入 …) and function
+    codes, amounts in 元 from the header, with a warning saying so."""
+    path = next((ROOT / "04_shanghai-putuo_sfj_2026_budget-dept").glob("*.layout.txt"))
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[154].strip() == "2026年部门收入预算总表" and "单位：元" in lines[155]
+    lines[154] = ""
+    lines[155] = lines[155].replace("单位：元", "")
+    lines[160] = lines[160].replace("合计    ", "合计（元）", 1)
+    report_ = load_text("\n".join(lines), str(path), "0" * 64)
+    t = next(t for t in report_.tables if t.line == 156)
+    assert (t.table_type, t.recognised, t.currency, len(t.facts)) == ("income", False, "元", 110)
+    f = next(f for f in t.facts if f.line == 168 and f.column == "total")
+    assert (f.code, f.amount, yuan(f.amount, t.currency)) == (
+        "2040601", Decimal("16726725.44"), Decimal("16726725.44"))
+    typed = [w for w in report_.warnings if w.code == "table-typed-by-structure"]
+    assert [w.line for w in typed] == [156] and "'income'" in typed[0].message

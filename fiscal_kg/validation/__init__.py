@@ -4,7 +4,8 @@ Public API (the CLI and other modules use only these):
 
 - ``validate(store, documents=None) -> list[Finding]`` — run every shape on the store (or on the
   given report graphs), write the sh:ValidationReport into ``VALIDATION_GRAPH`` (replacing the
-  previous one) and return the findings.
+  previous one, or only the given reports' results; one transaction, ``storage.py``) and return
+  the findings.
 - ``validate_store(store) -> ValidationRun`` — the same with counts (``by_severity()``).
 - ``validate_files(paths) -> ValidationRun`` — load report files into a temporary in-memory
   store first.

@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     order = {"Violation": 0, "Warning": 1, "Info": 2}
     shown: list[Finding] = [f for f in findings if order[f.severity] <= order[args.severity]]
     if args.format == "json":
-        text = to_json(shown)
+        text = to_json(shown, labels)
     elif args.format == "ttl":
         text = report_graph(shown).serialize(format="turtle")
     else:

@@ -103,12 +103,15 @@ def to_text(findings: list[Finding], labels: dict[str, str] | None = None) -> st
     return "\n".join(out).lstrip("\n") + "\n"
 
 
-def to_json(findings: list[Finding]) -> str:
+def to_json(findings: list[Finding], labels: dict[str, str] | None = None) -> str:
+    """The findings as a JSON list; ``report`` names each one's report by file, unit and year."""
+    labels = labels or {}
     rows = []
     for f in sorted(findings, key=Finding.sort_key):
         rows.append({
             "severity": f.severity, "rule": f.rule, "message": f.message,
-            "document": f.document, "line": f.line, "focus": f.focus, "value": f.value,
+            "document": f.document, "report": labels.get(f.document or ""),
+            "line": f.line, "focus": f.focus, "value": f.value,
             "expected": _plain(f.expected), "found": _plain(f.found),
             "difference": _plain(f.difference), "lines": f.lines,
         })

@@ -24,11 +24,12 @@ import re
 from loaders.model import Block, DocumentMeta, Fact, LoadWarning, Table
 from loaders.tables import recognise, regrid
 from loaders.tables.header import analyse
-from loaders.tables.locate import Region, is_note, locate
+from loaders.tables.locate import Region, header_currency, is_note, locate
 from loaders.tables.placement import sum_checks
 from loaders.tables.rows import code_table_facts
 from loaders.tables.sangong import sangong_facts
 from loaders.tables.sidebyside import column_groups, side_by_side_facts
+from loaders.tables.structure import type_by_structure
 from loaders.tables.summary import find_sides, summary_facts
 
 __all__ = ["extract_tables"]
@@ -68,6 +69,7 @@ def build_table(region: Region) -> tuple[Table, list[LoadWarning]]:
     warnings: list[LoadWarning] = []
     ttype = region.table_type or recognise.GENERIC
     title = region.title or (f"表{region.number}" if region.number else "")
+    region.currency = region.currency or header_currency(region.rows)  # "合计（万元）"
     table = Table(
         number=region.number,
         title=title,
@@ -78,11 +80,6 @@ def build_table(region: Region) -> tuple[Table, list[LoadWarning]]:
         compiler=region.compiler,
         recognised=region.table_type is not None,
     )
-    if region.table_type is None:
-        what = f"title '{title}'" if title else "a grid with no title"
-        warnings.append(LoadWarning(
-            "unrecognised-table", f"table at line {region.line}: {what} matches no table type; "
-            "kept as a generic table", region.line))
     if region.currency is None:
         warnings.append(LoadWarning(
             "currency-not-stated", f"table at line {region.line} prints no currency unit; "
@@ -102,6 +99,9 @@ def build_table(region: Region) -> tuple[Table, list[LoadWarning]]:
                     fails and holds2 and not fails2 and not rebuilt.unplaced):
                 grid, facts, found = grid2, facts2, found2
                 warnings.extend(rebuilt.warnings)
+    if region.table_type is None:
+        ttype, facts, found = _type_by_structure(region, title, grid, facts, found, warnings)
+        table.table_type = ttype
     warnings.extend(grid.warnings)
     warnings.extend(found)
     unread = regrid.unread_rows(region.rows, region.text_lines, {f.line for f in facts})
@@ -126,6 +126,26 @@ def build_table(region: Region) -> tuple[Table, list[LoadWarning]]:
             "empty-note-with-amounts", f"table at line {region.line} has amounts but a note calls "
             "it empty", region.notes[0][0]))
     return table, warnings
+
+
+def _type_by_structure(region: Region, title: str, grid, facts: list[Fact],
+                       found: list[LoadWarning], warnings: list[LoadWarning]):
+    """The type a table with an unknown title has by its columns and rows; its facts
+    read again as that type when the type reads differently (三公)."""
+    what = f"title '{title}'" if title else "a grid with no title"
+    ttype = type_by_structure(facts)
+    if ttype is None:
+        warnings.append(LoadWarning(
+            "unrecognised-table", f"table at line {region.line}: {what} matches no table type "
+            "and its columns and rows fit none; kept as a generic table, facts typed by their "
+            "columns", region.line))
+        return recognise.GENERIC, facts, found
+    warnings.append(LoadWarning(
+        "table-typed-by-structure", f"table at line {region.line}: {what} matches no table "
+        f"type; typed '{ttype}' by its columns and rows", region.line))
+    if ttype in SANGONG_TYPES:
+        facts, found = _facts(grid, ttype)
+    return ttype, facts, found
 
 
 def _facts(grid, ttype: str) -> tuple[list[Fact], list[LoadWarning]]:

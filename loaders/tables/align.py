@@ -44,8 +44,9 @@ class _Table:
                  targets: set[int]) -> None:
         self.targets = targets
         self.filled = [
+            # (a table with no amount column has no amount cells: "序号 | 单位名称")
             [i for i, t in enumerate(row) if parse_amount(t) is not None
-             and (i in targets or i >= max(targets, default=-1))]
+             and (i in targets or (targets and i >= max(targets)))]
             for row in texts
         ]
         self.amounts = [{i: parse_amount(row[i]) for i in cells}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from loaders.codelists import currency_unit
 from loaders.model import Block, Cell, Row
-from loaders.tables import lookup, recognise, regrid
+from loaders.tables import lookup, pieces, recognise
 
 # "编制单位：X", "单位：万元", "金额单位：万元", "单位：316002-X", several per line.
 _META_NAMES = (
@@ -38,6 +38,7 @@ _SECTION_RE = re.compile(r"^第[一二三四五六七八九十0-9]+部分")
 # A title line of a table that is still waiting for its grid may be followed
 # by short lines such as "(2023年)"; running text ends the wait.
 _SHORT_TEXT = 20
+_HEADER_ROWS = 6  # rows a header may take, searched for a bracketed currency
 
 
 @dataclass
@@ -95,6 +96,20 @@ def meta_fields(text: str) -> dict[str, str]:
     return out
 
 
+_BRACKETED = re.compile(r"[（(]\s*(?:(?:金额)?单位\s*[:：]\s*)?([^（）()]{1,6})\s*[)）]")
+
+
+def header_currency(rows: list[Row]) -> str | None:
+    """A currency unit printed in brackets in a table's header ("合计（万元）")."""
+    for row in rows[:_HEADER_ROWS]:
+        for text in row.texts():
+            for m in _BRACKETED.finditer(text):
+                unit = currency_unit(m.group(1))
+                if unit:
+                    return unit.label
+    return None
+
+
 def is_note(text: str) -> bool:
     return bool(_NOTE_RE.match(text))
 
@@ -126,13 +141,13 @@ def _is_caption(text: str) -> bool:
 def _row_of_text(items: list[Item], i: int, text: str) -> bool:
     """A line of text inside a table: amounts after names, or a short name
     (a row without amounts, a header word) with such a row or grid next."""
-    if regrid.text_row_pieces(text) is not None:
+    if pieces.text_row_pieces(text) is not None:
         return True
-    if not _short_or_header_words(text) or regrid._SENTENCE.search(text) \
+    if not _short_or_header_words(text) or pieces.SENTENCE.search(text) \
             or meta_fields(text) or recognise.looks_like_title(text) or _SECTION_RE.match(text):
         return False
     for it in items[i + 1 : i + 4]:
-        if it.row is not None or regrid.text_row_pieces(it.text) is not None:
+        if it.row is not None or pieces.text_row_pieces(it.text) is not None:
             return True
         if not _short_or_header_words(it.text) or meta_fields(it.text) or is_note(it.text) \
                 or recognise.looks_like_title(it.text):
@@ -237,7 +252,7 @@ def locate(blocks: list[Block], unit_name: str | None) -> Located:
                 cur.text_lines.add(it.line)
                 continue
             close()
-        elif cur.titled and regrid.text_row_pieces(text) is not None:
+        elif cur.titled and pieces.text_row_pieces(text) is not None:
             cur.rows.append(Row([Cell(text=text, line=it.line)], it.line))
             cur.text_lines.add(it.line)
         elif _SECTION_RE.match(text) or len(text) > _SHORT_TEXT or recognise.looks_like_title(text):

@@ -12,13 +12,15 @@ import difflib
 import re
 from functools import lru_cache
 
-from loaders.codelists import CodeList, code_list, label_key
+from loaders.codelists import CodeList, code_list, currency_unit, label_key
 
 # Leading enumerations rows and titles print: "一、", "（二）", "1.", "2、", "(3)".
 _CN = "一二三四五六七八九十百零〇"
 _ENUM = re.compile(
     rf"^\s*(?:[{_CN}]+\s*[、.．]|[（(]\s*[{_CN}0-9]+\s*[)）]|[0-9]+\s*[、.．](?!\d))\s*"
 )
+# A currency unit in brackets closing a header: "合计（万元）", "金额(单位：元)".
+_CURRENCY_TAIL = re.compile(r"\s*[（(]\s*(?:单位\s*[:：]\s*)?([^（）()]{1,6})\s*[)）]\s*$")
 _OF_WHICH = re.compile(r"^\s*(?:其中|含)\s*[:：]\s*")
 
 
@@ -86,8 +88,13 @@ def _keys_for(name: str, text: str) -> tuple[str, ...]:
 
 
 def column_key(text: str) -> str | None:
-    """The columns.ttl key a header text names, if any."""
+    """The columns.ttl key a header text names, if any ("合计（万元）" names 合计)."""
     keys = keys_for("columns", text)
+    if not keys:
+        m = _CURRENCY_TAIL.search(text)
+        if m and currency_unit(m.group(1)) and m.start() > 0:
+            text = text[: m.start()]
+            keys = keys_for("columns", text)
     return _prefer_primary("columns", keys, text) if keys else None
 
 

@@ -22,27 +22,17 @@ The rebuilt rows are an ordinary grid for ``header``/``rows``/``summary``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from loaders.codelists import label_key
 from loaders.model import Cell, LoadWarning, Row
-from loaders.tables import lookup, placement
-from loaders.tables.cells import is_formatted_amount, is_not_stated, parse_amount
+from loaders.tables import lookup, placement, sangong_text
+from loaders.tables.cells import parse_amount
 from loaders.tables.header import STRUCTURAL
+from loaders.tables.pieces import Piece, mangled, row_pieces
 from loaders.tables.rows import is_total_label
 
-_SENTENCE = re.compile(r"[，。；！？%％]|[:：]\S")
 _PATTERN_ROWS = 3
-_CODE_PART = re.compile(r"^\d{1,3}$|^\d{5}$|^\d{7}$")
-
-
-@dataclass
-class Piece:
-    kind: str  # "code" | "label" | "amount"
-    text: str
-    cell: int  # reader cell index (0 for a line of text)
-    order: int  # position in the row
 
 
 @dataclass
@@ -62,90 +52,6 @@ class Rebuilt:
     unplaced: set[tuple[int, int]] = field(default_factory=set)
 
 
-def _tokens(text: str) -> list[str]:
-    return text.split()
-
-
-def is_amount_token(tok: str) -> bool:
-    return parse_amount(tok) is not None and not is_not_stated(tok)
-
-
-def mangled(cell_text: str) -> bool:
-    """A cell holding several pieces: two amounts, or an amount and a name."""
-    toks = _tokens(cell_text)
-    if len(toks) < 2 or parse_amount(cell_text) is not None:
-        return False
-    return any(is_amount_token(t) for t in toks)
-
-
-def text_row_pieces(text: str) -> list[Piece] | None:
-    """Pieces of a line of running text that is a table row, else None: it
-    ends with an amount, prints two amounts or a formatted one ("2023 年"
-    is no row), has no sentence punctuation and short names."""
-    if _SENTENCE.search(text):
-        return None
-    ps = pieces([text])
-    amounts = [p for p in ps if p.kind == "amount"]
-    if not ps or ps[-1].kind != "amount" or not (
-            len(amounts) >= 2 or is_formatted_amount(amounts[0].text)):
-        return None
-    if any(p.kind == "label" and len(p.text) > 30 for p in ps):
-        return None
-    return ps
-
-
-def pieces(cells: list[str]) -> list[Piece]:
-    """The row's pieces in reading order: leading code parts, names (a run of
-    non-amount words in one cell is one name), amounts."""
-    out: list[Piece] = []
-    seen_label = False
-    n = 0
-    for ci, text in enumerate(cells):
-        run: list[str] = []
-        for tok in _tokens(text):
-            if is_amount_token(tok):
-                if run:
-                    out.append(Piece("label", " ".join(run), ci, n))
-                    n, run = n + 1, []
-                out.append(Piece("amount", tok, ci, n))
-                n += 1
-            else:
-                if run and _opens_item(tok):  # "2. 政府性基金 三、教育支出": two names
-                    out.append(Piece("label", " ".join(run), ci, n))
-                    n, run = n + 1, []
-                run.append(tok)
-                seen_label = True
-        if run:
-            out.append(Piece("label", " ".join(run), ci, n))
-            n += 1
-    if not seen_label:
-        # A row whose name went to another line: "208 05 05 160.75 160.75".
-        lead = 0
-        while lead < len(out) and _CODE_PART.match(out[lead].text):
-            lead += 1
-        if lead and len(out[0].text) == 3 and lead < len(out) \
-                and is_formatted_amount(out[lead].text):
-            for p in out[:lead]:
-                p.kind = "code"
-        return out
-    # Digits before the first name are code parts ("204 06 01 行政运行").
-    for p in out:
-        if p.kind == "label":
-            break
-        if _CODE_PART.match(p.text):
-            p.kind = "code"
-    return out
-
-
-def _opens_item(tok: str) -> bool:
-    """A word that starts an enumerated item ("三、教育支出", "2.")."""
-    return lookup.strip_enumeration(tok) != tok.strip()
-
-
-def _row_pieces(row: Row) -> list[Piece]:
-    return pieces(row.texts())
-
-
 def merged(rows: list[Row], text_lines: set[int]) -> bool:
     """Rows read from lines of text, or cells that hold several pieces."""
     return any(r.line in text_lines for r in rows) or any(
@@ -160,7 +66,7 @@ def unread_rows(rows: list[Row], text_lines: set[int], read: set[int]) -> list[
     for r in rows:
         if r.line in read or not (r.line in text_lines or any(mangled(t) for t in r.texts())):
             continue
-        amounts = [p.text for p in _row_pieces(r) if p.kind == "amount"]
+        amounts = [p.text for p in row_pieces(r) if p.kind == "amount"]
         if amounts:
             out.append((r.line, amounts))
     return out
@@ -191,7 +97,7 @@ def _header_tokens(header: list[Row]) -> list[Leaf]:
         for c, text in enumerate(row.texts()):
             if not text:
                 continue
-            words = [text] if lookup.column_key(text) else _tokens(text)
+            words = [text] if lookup.column_key(text) else text.split()
             for w in words:
                 out.append(Leaf(w, lookup.column_key(w), c, r, n))
                 n += 1
@@ -245,12 +151,12 @@ def _cell(text: str, line: int) -> Cell:
 
 def _split_header(rows: list[Row]) -> tuple[list[Row], list[Row]]:
     first = next((k for k, r in enumerate(rows)
-                  if any(p.kind == "amount" for p in _row_pieces(r))), len(rows))
+                  if any(p.kind == "amount" for p in row_pieces(r))), len(rows))
     return rows[:first], rows[first:]
 
 
 def _is_header_repeat(row: Row, header_words: set[str]) -> bool:
-    words = {label_key(w) for t in row.texts() for w in _tokens(t)}
+    words = {label_key(w) for t in row.texts() for w in t.split()}
     return bool(words) and words <= header_words
 
 
@@ -261,10 +167,22 @@ def rebuild(rows: list[Row], pre: list[Row]) -> Rebuilt | None:
     header = pre + header
     if not data:
         return None
+    sangong = sangong_text.rebuild_rows(
+        header, data, lambda r: [p.text for p in row_pieces(r) if p.kind == "amount"])
+    if sangong is not None:
+        rows_, open_lines = sangong
+        out = Rebuilt(rows_, unplaced={(line, -1) for line in open_lines})
+        if open_lines:
+            out.warnings.append(LoadWarning(
+                "column-not-placed", f"三公 row at line {open_lines[0]} prints fewer amounts than "
+                "the table has items and the items' sums do not say which it leaves blank; the "
+                "amounts they do not place are kept under an unrecognised column",
+                open_lines[0]))
+        return out
     tokens = _join_fragments(_header_tokens(header))
     header_words = {label_key(t.text) for t in tokens}
     data = [r for r in data if not _is_header_repeat(r, header_words)]
-    if sum(1 for r in data if _two_sided_row(_row_pieces(r))) >= 2:
+    if sum(1 for r in data if _two_sided_row(row_pieces(r))) >= 2:
         return _rebuild_two_sided(tokens, data)
     return _rebuild_code_table(tokens, data)
 
@@ -282,7 +200,7 @@ def _code_header(tokens: list[Leaf]) -> tuple[str, str]:
 
 
 def _rebuild_code_table(tokens: list[Leaf], data: list[Row]) -> Rebuilt | None:
-    parsed = [(_row_pieces(r), r) for r in data]
+    parsed = [(row_pieces(r), r) for r in data]
     counts = [sum(1 for p in ps if p.kind == "amount") for ps, _ in parsed]
     most = max(counts, default=0)
     leaves = _leaves(_join_fragments(tokens), most) if most else None
@@ -297,6 +215,8 @@ def _rebuild_code_table(tokens: list[Leaf], data: list[Row]) -> Rebuilt | None:
         if not codes and not label and k < len(parsed) - 1:
             continue  # amounts printed apart from their row: reported as not read
         rows.append((row.line, codes, label, amounts))
+    if not _leaves_add_up(leaves, [r[3] for r in rows]):
+        return None
     has_total = any(is_total_label(label) and not codes for _, codes, label, _ in rows)
     leading = leading_columns(counts, n)
     lines = [_line(f"r{k}", codes if codes else ("TOTAL" if is_total_label(label) else None),
@@ -315,6 +235,25 @@ def _rebuild_code_table(tokens: list[Leaf], data: list[Row]) -> Rebuilt | None:
         out.rows.append(Row(cells, line))
     _report(out, lines, rows)
     return out
+
+
+def _leaves_add_up(leaves: list[Leaf], amounts: list[list[str]]) -> bool:
+    """Whether rows printing every leaf have their first (合计) equal to the sum of the
+    others, when the header says so (the others split the total: none is broader than
+    another). A leaf the header lost shows here: "1,511.89 | 8.37" under 合计 / 项目支出."""
+    keys = [leaf.key for leaf in leaves]
+    if len(keys) < 2 or keys[0] != "total" or any(
+            k is None or "total" not in lookup.ancestors("columns", k) for k in keys[1:]):
+        return True
+    if any(a in lookup.ancestors("columns", b) for a in keys[1:] for b in keys[1:] if a != b):
+        return True
+    for row in amounts:
+        if len(row) != len(keys):
+            continue
+        values = [parse_amount(a) or 0 for a in row]
+        if abs(values[0] - sum(values[1:])) > placement.half_unit(row) * len(row):
+            return False
+    return True
 
 
 def join_code(parts: list[str]) -> str:
@@ -407,7 +346,7 @@ def _rebuild_two_sided(tokens: list[Leaf], data: list[Row]) -> Rebuilt | None:
     titles = set(side_titles.values())
     ordered = [t for t in ordered if t.text not in titles or t.row >= above]
     names = [i for i, t in enumerate(ordered) if t.key == "item-name"]
-    groups = [_groups(_row_pieces(r)) for r in data]
+    groups = [_groups(row_pieces(r)) for r in data]
     most_in = max((len(g["income"]) for g in groups), default=0)
     most_out = max((len(g["expenditure"]) for g in groups), default=0)
     lleaves = _leaves(ordered[names[0] + 1: names[1]], most_in)

@@ -100,7 +100,8 @@ def row_label(d: DataRow, grid: Grid) -> str:
     if not labels:
         # A closing row's name merged across the code columns ("人员经费合计").
         labels = [t for c in grid.role_columns("code")
-                  if (t := d.texts[c.index]) and not C.digits_of(t) and lookup.line_item_keys(t)]
+                  if (t := d.texts[c.index]) and not C.digits_of(t)
+                  and (is_total_label(t) or lookup.line_item_keys(t))]
     return labels[0] if labels else ""
 
 
@@ -131,6 +132,7 @@ def classify_rows(rows: list[DataRow], grid: Grid, table_type: str | None) -> li
         # A classification table's row with neither code nor any name is its
         # unlabelled total line (printed last or first, amounts only).
         info.unlabelled_total = (bool(code_cols) and code is None and unit is None
+                                 and not label
                                  and not any(d.texts[c.index] for c in grid.columns
                                              if c.role in ("label", "project")))
         info.is_total = info.is_total or info.unlabelled_total

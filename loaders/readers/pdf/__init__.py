@@ -16,9 +16,11 @@ Entry point: ``read_pdf(data, path) -> PdfReading(text, blocks, warnings)``.
 
 from __future__ import annotations
 
+import pypdfium2 as pdfium
+
 from loaders.model import LoadWarning
 from loaders.readers.pdf.document import PdfReadError, is_pdf, open_pdf
-from loaders.readers.pdf.geometry import page_chars, page_edges, upright
+from loaders.readers.pdf.geometry import has_images, page_chars, page_edges, upright
 from loaders.readers.pdf.grid import Grid, find_grids
 from loaders.readers.pdf.lines import TextLine, char_unit, chrome_lines, group_lines, lay_out
 from loaders.readers.pdf.render import PageItems, PdfReading, render
@@ -39,14 +41,27 @@ def read_pdf(data: bytes, path: str = "") -> PdfReading:
         warnings: list[LoadWarning] = []
         total_chars = 0
         for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
+            try:
+                page = pdf[index]
+                textpage = page.get_textpage()
+            except pdfium.PdfiumError as exc:
+                raise PdfReadError(
+                    f"damaged PDF: page {index + 1} cannot be read ({exc}); download it again"
+                ) from exc
             chars, unmapped = page_chars(textpage, page.get_cropbox())
             x0, y0, x1, y1 = page.get_mediabox()
             chars, edges = upright(
                 chars, page_edges(page), page.get_rotation(), x1 - x0, y1 - y0
             )
             heights.append(page.get_height())  # as displayed (pdfium turns it)
+            if not chars and has_images(page):
+                warnings.append(
+                    LoadWarning(
+                        "pdf-page-without-text",
+                        f"page {index + 1} is an image without a text layer (a scanned page?); "
+                        "its content is missing — OCR the PDF, e.g. with ocrmypdf",
+                    )
+                )
             textpage.close()
             page.close()
             total_chars += len(chars)

@@ -23,6 +23,7 @@ AXIS_TOLERANCE = 0.5
 # Edges shorter than this are glyph strokes or dots, not ruling.
 MIN_EDGE = 3.0
 _PATH = 2
+_IMAGE = 3
 _MOVETO = raw.FPDF_SEGMENT_MOVETO
 _PRIVATE_USE = ((0xE000, 0xF8FF), (0xF0000, 0x10FFFF))
 
@@ -104,6 +105,10 @@ def page_chars(
             chars.append(Char(text, rect.left, rect.bottom, rect.right, rect.top, space))
         space = False
     return chars, unmapped
+
+
+def has_images(page: pdfium.PdfPage) -> bool:
+    return next(iter(page.get_objects(filter=[_IMAGE], max_depth=4)), None) is not None
 
 
 def _segments(obj: pdfium.PdfObject) -> list[tuple[float, float, float, float]]:

@@ -8,13 +8,18 @@ one merged cell when no edge separates them; a merged cell's text goes into
 its top-left grid cell and the others stay empty strings (the interpreters
 read spans from the empty cells, as they do for text layouts). Characters
 belong to the cell that holds their centre; a cell's text lines are joined.
+Where the ruling leaves rows out, the text says where they are: a band with
+numbers on several lines in several columns is one row per line, and a
+merged cell with one line beside each of several rows is split into them.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from loaders.readers.pdf.geometry import Char, Edge
 from loaders.readers.pdf.lines import group_lines
@@ -25,6 +30,8 @@ SNAP = 2.0
 JOIN = 2.5
 # A boundary separates two cells when an edge covers this share of their side.
 COVER = 0.5
+# An amount as printed in a cell: digits with separators, sign or brackets.
+_NUMBER = re.compile(r"[-−(（]?[\d,，.]*\d[\d,，.]*[)）%]?")
 
 
 @dataclass(slots=True)
@@ -122,6 +129,35 @@ def cell_text(chars: list[Char]) -> str:
     return text
 
 
+def _unruled_row_lines(xs: list[float], ys: list[float], chars: list[Char]) -> list[float]:
+    """Row boundaries a table does not draw: in a ruled band whose text lines carry
+    numbers in two or more columns on two or more lines, each line is a row of its
+    own (tables ruled by columns only). Bands with one record — a name wrapped
+    beside its amounts, a header with two-line captions — keep their one row."""
+    out: list[float] = []
+    inside = sorted((c for c in chars if xs[0] < c.cx < xs[-1]), key=lambda c: c.cy)
+    centres = [c.cy for c in inside]
+    for top, bottom in pairwise(ys):
+        band = inside[bisect_right(centres, bottom) : bisect_right(centres, top)]
+        if len(band) < 4:
+            continue
+        lines = group_lines(band)
+        if len(lines) < 2:
+            continue
+        numeric: dict[int, int] = {}  # column → lines with a number in it
+        for line in lines:
+            columns: dict[int, str] = {}
+            for ch in line.chars:
+                col = bisect_right(xs, ch.cx) - 1
+                columns[col] = columns.get(col, "") + ch.text
+            for col, text in columns.items():
+                if _NUMBER.fullmatch(text):
+                    numeric[col] = numeric.get(col, 0) + 1
+        if sum(1 for n in numeric.values() if n >= 2) >= 2:
+            out.extend((a.y0 + b.y1) / 2 for a, b in pairwise(lines))
+    return out
+
+
 def _grid(edges: list[Edge], chars: list[Char], taken: set[int]) -> Grid | None:
     hs = [e for e in edges if e.horizontal]
     vs = [e for e in edges if not e.horizontal]
@@ -129,6 +165,10 @@ def _grid(edges: list[Edge], chars: list[Char], taken: set[int]) -> Grid | None:
     ys = sorted(_cluster([e.pos for e in hs]), reverse=True)
     if len(xs) < 2 or len(ys) < 2:
         return None
+    unruled = _unruled_row_lines(xs, ys, [c for k, c in enumerate(chars) if k not in taken])
+    if unruled:
+        hs = hs + [Edge(True, y, xs[0], xs[-1]) for y in unruled]
+        ys = sorted(ys + unruled, reverse=True)
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     parent = list(range(n_rows * n_cols))
 
@@ -232,13 +272,24 @@ def _one_line_per_row(
     return out if own >= 2 else None
 
 
+def _area(edges: list[Edge]) -> float:
+    xs = [e.pos for e in edges if not e.horizontal] or [0.0]
+    ys = [e.pos for e in edges if e.horizontal] or [0.0]
+    return (max(xs) - min(xs)) * (max(ys) - min(ys))
+
+
 def find_grids(edges: list[Edge], chars: list[Char]) -> list[Grid]:
-    """The ruled tables of a page, top to bottom, without empty ones."""
+    """The ruled tables of a page, top to bottom, without empty ones.
+
+    Smaller rulings claim their characters first, so a frame drawn around a
+    table (or the whole page) does not swallow it; a ruling with a single
+    column is a box around text, not a table, and leaves its characters to the
+    text lines."""
     grids: list[Grid] = []
     taken: set[int] = set()
-    for component in _components(_merge_collinear(edges)):
+    for component in sorted(_components(_merge_collinear(edges)), key=_area):
         grid = _grid(component, chars, taken)
-        if grid is not None and grid.chars:
+        if grid is not None and grid.chars and len(grid.xs) > 2:
             taken |= grid.chars
             grids.append(grid)
     grids.sort(key=lambda g: -g.ys[0])

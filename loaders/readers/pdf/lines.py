@@ -5,7 +5,8 @@ a gap wider than a fraction of the line's height is a space (PDFs rarely
 draw spaces; they move the pen). Page headers, footers and page numbers are
 recognised by position and repetition, not wording: a line at the very top
 or bottom of its page whose text, digits masked, recurs at about the same
-height on several pages is chrome, as is a bare number there.
+height on at least half the pages is chrome (a table's 编制单位 line recurs
+only on the table pages), as is a bare number there.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ SPACE_GAP = 0.3
 # A gap wider than this many display columns separates columns of a table.
 WIDE_GAP = 1.5
 # Share of pages on which a masked top/bottom line must recur to be chrome.
-CHROME_SHARE = 0.3
+CHROME_SHARE = 0.5
 # Height bands (share of page height) in which headers and footers live.
 CHROME_BAND = 0.12
 _DIGITS = re.compile(r"\d+")
@@ -138,7 +139,8 @@ def chrome_lines(pages: list[list[TextLine]], heights: list[float]) -> set[tuple
 
     Candidates are each page's topmost and bottommost lines inside the chrome
     bands; a candidate is chrome when its masked text recurs at about the same
-    height (rounded to 10 pt) on enough pages, or when it is a bare number."""
+    height (rounded to 10 pt) on CHROME_SHARE of the pages, or when it is a bare
+    number."""
     candidates: list[tuple[int, int, tuple[str, int]]] = []
     for p, lines in enumerate(pages):
         if not lines:

@@ -69,13 +69,12 @@ def _title_rows(grid: Grid) -> int:
     """How many leading rows (empty ones included) are lines printed inside
     the ruling rather than table content; at least one row stays a row."""
     n = 0
-    lifted = 0
     for k, row in enumerate(grid.rows):
         if not any(c.text for c in row):
             continue
         if not _framed_line(row, grid.xs) or k == len(grid.rows) - 1:
             break
-        n, lifted = k + 1, lifted + 1
+        n = k + 1
     return n
 
 
@@ -128,12 +127,12 @@ def _onto_columns(
         return rows
     out = []
     for row in rows:
-        new = [GridCell("", row[0].bbox) for _ in range(width)]
-        for c, cell in enumerate(row):
-            new[mapping[c]] = cell
-        for k in range(width):  # columns inside a merged cell: its box, no text
-            if k > 0 and not new[k].text and new[k].bbox[0] < new[k - 1].bbox[2] - 1:
-                new[k] = GridCell("", new[k - 1].bbox)
+        new: list[GridCell] = []
+        for k in range(width):
+            if k in mapping[:-1]:
+                new.append(row[mapping.index(k)])
+            else:  # a column inside a cell of the continuation: that cell's box, no text
+                new.append(GridCell("", new[-1].bbox))
         out.append(new)
     return out
 
@@ -173,11 +172,11 @@ class _Renderer:
             _shift(block, offset, run)
             self.blocks.append(block)
 
-    def table(self, grid: Grid, page: int, continues: bool) -> None:
+    def table(self, grid: Grid, page: int, mapping: list[int] | None) -> None:
+        """A ruled table, or with ``mapping`` (see ``continuation``) the next part of
+        the open one."""
         rows = grid.rows
-        if continues and self.open is not None:
-            mapping = _column_map(self.open.grid, grid)
-            assert mapping is not None
+        if mapping is not None and self.open is not None:
             rows = _onto_columns(rows, mapping, len(self.open.grid.xs) - 1)
             skip = 0
             header = self.open.header
@@ -186,8 +185,8 @@ class _Renderer:
             rows = rows[skip:]
             block = self.open.block
         else:
-            lifted = len(rows) if len(grid.xs) == 2 else _title_rows(grid)
-            for row in rows[:lifted]:  # one-column frames hold text, not tables
+            lifted = _title_rows(grid)
+            for row in rows[:lifted]:
                 filled = [c for c in row if c.text]
                 if filled:
                     x0, y0, _, y1 = filled[0].bbox
@@ -215,10 +214,11 @@ class _Renderer:
             block.rows.append(Row(cells, lineno))
             block.end_line = lineno
 
-    def continues(self, grid: Grid, first_on_page: bool) -> bool:
+    def continuation(self, grid: Grid, first_on_page: bool) -> list[int] | None:
+        """How ``grid``'s columns map onto the open table's, when it goes on with it."""
         if not first_on_page or self.open is None:
-            return False
-        return _column_map(self.open.grid, grid) is not None
+            return None
+        return _column_map(self.open.grid, grid)
 
 
 def render(pages: list[PageItems]) -> tuple[str, list[Block]]:
@@ -226,7 +226,7 @@ def render(pages: list[PageItems]) -> tuple[str, list[Block]]:
     for page in pages:
         for k, item in enumerate(page.items):
             if isinstance(item, Grid):
-                out.table(item, page.number, out.continues(item, k == 0))
+                out.table(item, page.number, out.continuation(item, k == 0))
             else:
                 out.text_line(item, page.number)
         # A table may go on only onto the next page's first item.
