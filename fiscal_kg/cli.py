@@ -157,6 +157,7 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     from fiscal_kg import query as q
+    from fiscal_kg.sparql_guard import GuardLimits, QueryRefused, check_query
 
     if args.list or not args.name:
         queries = q.named_queries()
@@ -172,6 +173,9 @@ def cmd_query(args: argparse.Namespace) -> int:
         return 0
     try:
         named = q.resolve(args.name)
+        # size and nesting checked before the engine parses it (deep nesting crashes it); the
+        # user's own queries keep SERVICE (federation), which the endpoint refuses
+        check_query(named.form(args.portable), GuardLimits(allowed_services=None))
         values = dict(_key_value(p) for p in args.param)
         # names and values checked before the store is opened; a report (IRI, id:doc/… or
         # file name) is looked up in the store afterwards
@@ -179,6 +183,9 @@ def cmd_query(args: argparse.Namespace) -> int:
     except q.QueryError as exc:
         print(f"fiscal-kg query: {exc}", file=sys.stderr)
         return 2
+    except QueryRefused as exc:
+        print(f"fiscal-kg query: {named.name}: {exc}", file=sys.stderr)
+        return 1
     with _store(args) as store:
         try:
             values = q.resolve_document_values(store, named, values)
@@ -210,9 +217,9 @@ def _key_value(text: str) -> tuple[str, str]:
     return key.strip(), value
 
 
-EXPORT_FORMATS = ("ttl", "nq", "jsonld", "csv", "indicators-csv")
+EXPORT_FORMATS = ("ttl", "nq", "jsonld", "csv", "indicators-csv", "xlsx")
 EXPORT_SUFFIXES = {".ttl": "ttl", ".nq": "nq", ".jsonld": "jsonld", ".json": "jsonld",
-                   ".csv": "csv"}
+                   ".csv": "csv", ".xlsx": "xlsx"}
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -232,14 +239,31 @@ def cmd_export(args: argparse.Namespace) -> int:
             if graph is None:
                 return 2
             args.graph = graph
-        if args.format in ("csv", "indicators-csv"):
+        if args.format == "xlsx":
+            if out_path is None and sys.stdout.isatty():
+                print("fiscal-kg export: --format xlsx writes a binary workbook: give --out "
+                      "FILE.xlsx", file=sys.stderr)
+                return 2
+            if out_path is None:
+                counts = export.export_xlsx(store, sys.stdout.buffer)
+            else:
+                with out_path.open("wb") as fh:
+                    counts = export.export_xlsx(store, fh)
+            print(", ".join(f"{name}: {n} row(s)" for name, n in counts.items()),
+                  file=sys.stderr)
+        elif args.format in ("csv", "indicators-csv"):
             writer = (
                 export.export_facts_csv if args.format == "csv" else export.export_indicators_csv
             )
             if out_path is None:
+                if args.excel:
+                    sys.stdout.write("\ufeff")
                 count = writer(store, sys.stdout)
             else:
-                with out_path.open("w", encoding="utf-8", newline="") as fh:
+                # --excel: a UTF-8 BOM, without which Excel reads the file as the local
+                # code page (mojibake); off by default so scripts get plain UTF-8
+                encoding = "utf-8-sig" if args.excel else "utf-8"
+                with out_path.open("w", encoding=encoding, newline="") as fh:
                     count = writer(store, fh)
             print(f"{count} row(s)", file=sys.stderr)
         elif out_path is None:
@@ -270,7 +294,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from fiscal_kg import server
 
     path = existing_store_path(args.store)
-    return server.serve(path, port=args.port, timeout_s=args.timeout, max_rows=args.max_rows)
+    return server.serve(path, port=args.port, timeout_s=args.timeout, max_rows=args.max_rows,
+                        host=args.host, allowed_services=tuple(args.allow_service),
+                        max_result_bytes=args.max_bytes, max_memory_mib=args.max_memory)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from fiscal_kg.report.commands import run_report
+
+    with _store(args) as store:
+        return run_report(store, args)
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from fiscal_kg.report.commands import run_review
+
+    with _store(args) as store:
+        return run_review(store, args)
 
 
 # ---------------------------------------------------------------------------
@@ -404,6 +444,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help="output file (default stdout)")
     p.add_argument("--graph", metavar="IRI", help="one named graph only (RDF formats): an IRI, "
                    "id:doc/… or a report's file name")
+    p.add_argument("--excel", action="store_true",
+                   help="CSV formats: start the file with a UTF-8 BOM so that Excel opens it "
+                   "as UTF-8 (--format xlsx gives a workbook)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("serve", parents=[common], help="SPARQL endpoint + query page on 127.0.0.1")
@@ -412,7 +455,34 @@ def build_parser() -> argparse.ArgumentParser:
                    help="query time limit in seconds (default 30)")
     p.add_argument("--max-rows", type=int, default=None,
                    help="result row cap (default $FISCAL_KG_MAX_ROWS or 10,000)")
+    p.add_argument("--max-bytes", type=int, default=64 << 20,
+                   help="result size cap in bytes; a larger result gets 507 (default 64 MiB)")
+    p.add_argument("--max-memory", type=int, default=2048, metavar="MIB",
+                   help="the query engine is restarted past this resident memory (default 2048)")
+    p.add_argument("--allow-service", action="append", default=[], metavar="URL",
+                   help="let queries use SERVICE <URL> (repeatable; default: SERVICE refused)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1; see README, Security)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("report", parents=[common],
+                       help="the findings view: static HTML pages of reports and findings")
+    p.add_argument("--out", metavar="DIR", required=True, help="folder to write the pages to")
+    p.add_argument("--document", action="append", default=[], metavar="REPORT",
+                   help="only this report (IRI, id:doc/… or file name; repeatable)")
+    p.add_argument("--source", action="append", default=[], metavar="FILE|DIR",
+                   help="where the reports' PDFs are (searched by file name, checked by "
+                   "SHA-256): their page crops go beside the rows and findings")
+    p.add_argument("--annotate", action="store_true",
+                   help="also write each PDF found under --source with its findings boxed "
+                   "and annotated (…/REPORT.annotated.pdf)")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("review", parents=[common], help="mark a finding confirmed or a false alarm")
+    p.add_argument("finding", metavar="FINDING", help="the finding's IRI or digest")
+    p.add_argument("--verdict", choices=("confirmed", "false-alarm"), required=True)
+    p.add_argument("--note", default="", help="the reviewer's note")
+    p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("link", parents=[common], help="link units to divisions and Wikidata")
     p.add_argument("--wikidata", metavar="URL", help="Wikidata SPARQL endpoint for P442 look-ups")

@@ -3,7 +3,8 @@
 The CSV exports are SPARQL queries over the store (``queries/export/*.rq``), so they work the
 same on the embedded store and on a remote endpoint. ``csv`` has one row per amount
 fact and one per narrative claim; ``indicators-csv`` one row per performance
-indicator.
+indicator. ``xlsx`` is a workbook of facts, findings and indicators with headers in Chinese and
+English (``fiscal_kg/report/spreadsheet.py``); ``--excel`` starts a CSV file with a UTF-8 BOM.
 """
 
 from __future__ import annotations
@@ -47,6 +48,13 @@ INDICATOR_COLUMNS = [
     "weight", "actual", "actual_value", "actual_unit", "score", "source_line",
 ]  # fmt: skip
 
+FINDING_COLUMNS = [
+    "document", "severity", "rule", "message", "source_line", "related_lines", "expected",
+    "found", "difference", "value", "focus", "review_state", "review_note", "reviewed_at",
+    "finding",
+]  # fmt: skip
+
+
 def export_query(name: str) -> str:
     """The SPARQL of a CSV export: ``queries/export/NAME.rq``."""
     return (resource_dir("queries") / "export" / f"{name}.rq").read_text(encoding="utf-8")
@@ -64,30 +72,65 @@ def export_facts_csv(store: Store, out: IO[str]) -> int:
     """One row per amount fact and per narrative claim; returns the row count."""
     writer = csv.writer(out)
     writer.writerow(FACT_COLUMNS)
-    rows = _rows(store.query(export_query("facts-and-claims")))
-    for r in rows:
-        currency = r["currency"].rsplit("/", 1)[-1]
-        writer.writerow([
-            r["document"], r["table"], r["code"], r["label"], r["column"], r["amount"],
-            CURRENCY_LABEL.get(currency, currency), r["line"], r["kind"], r["lineItem"],
-            r["raw"], r["header"], r["amountYuan"], r["share"], r["change"],
-            r["unitName"], r["year"], r["docKind"], r["page"], r["bbox"],
-        ])  # fmt: skip
+    rows = fact_rows(store)
+    writer.writerows(rows)
     return len(rows)
 
 
 def export_indicators_csv(store: Store, out: IO[str]) -> int:
     writer = csv.writer(out)
     writer.writerow(INDICATOR_COLUMNS)
-    rows = _rows(store.query(export_query("indicators")))
-    for r in rows:
-        writer.writerow([
-            r["document"], r["unitName"], r["year"], r["tableTitle"], r["project"],
-            r["level1"], r["level2"], r["level3"], r["targetOperator"], r["targetValue"],
-            r["targetUnit"], r["targetText"], r["weight"], r["actual"], r["actualValue"],
-            r["actualUnit"], r["score"], r["line"],
-        ])  # fmt: skip
+    rows = indicator_rows(store)
+    writer.writerows(rows)
     return len(rows)
+
+
+def fact_rows(store: Store) -> list[list[str]]:
+    """The rows of ``export --format csv``, in FACT_COLUMNS order."""
+    out = []
+    for r in _rows(store.query(export_query("facts-and-claims"))):
+        currency = r["currency"].rsplit("/", 1)[-1]
+        out.append([
+            r["document"], r["table"], r["code"], r["label"], r["column"], r["amount"],
+            CURRENCY_LABEL.get(currency, currency), r["line"], r["kind"], r["lineItem"],
+            r["raw"], r["header"], r["amountYuan"], r["share"], r["change"],
+            r["unitName"], r["year"], r["docKind"], r["page"], r["bbox"],
+        ])  # fmt: skip
+    return out
+
+
+def indicator_rows(store: Store) -> list[list[str]]:
+    """The rows of ``export --format indicators-csv``, in INDICATOR_COLUMNS order."""
+    return [[
+        r["document"], r["unitName"], r["year"], r["tableTitle"], r["project"],
+        r["level1"], r["level2"], r["level3"], r["targetOperator"], r["targetValue"],
+        r["targetUnit"], r["targetText"], r["weight"], r["actual"], r["actualValue"],
+        r["actualUnit"], r["score"], r["line"],
+    ] for r in _rows(store.query(export_query("indicators")))]  # fmt: skip
+
+
+def finding_rows(store: Store) -> list[list[str]]:
+    """One row per finding of the validation report, with its review, in FINDING_COLUMNS
+    order (read with queries/report/findings.rq)."""
+    from fiscal_kg.report.data import findings
+
+    return [[f.document, f.severity, f.rule, f.message, "" if f.line is None else str(f.line),
+             ", ".join(map(str, f.related_lines)), f.expected, f.found, f.difference,
+             f.value, f.focus, f.state, f.note, f.reviewed, f.iri] for f in findings(store)]
+
+
+def export_xlsx(store: Store, out: IO[bytes]) -> dict[str, int]:
+    """A workbook of three sheets — facts and claims, findings, indicators — with headers in
+    Chinese and English and numbers as numbers; returns the row count of each sheet."""
+    from fiscal_kg.report.spreadsheet import write_workbook
+
+    sheets = {
+        "facts 数据": (FACT_COLUMNS, fact_rows(store)),
+        "findings 发现": (FINDING_COLUMNS, finding_rows(store)),
+        "indicators 指标": (INDICATOR_COLUMNS, indicator_rows(store)),
+    }
+    write_workbook(sheets, out)
+    return {name: len(rows) for name, (_, rows) in sheets.items()}
 
 
 def export_rdf(store: Store, fmt: str, out: IO[bytes], graph_iri: str | None = None) -> None:

@@ -1,89 +1,206 @@
-"""``fiscal-kg serve``: a read-only SPARQL 1.1 Protocol endpoint with a time limit and a row cap.
+"""``fiscal-kg serve``: a read-only SPARQL 1.1 Protocol endpoint that is safe to expose.
 
-The endpoint is the Oxigraph server from the ``oxigraph`` PyPI package
-(``oxigraph serve-read-only``): it reads the RocksDB directory pyoxigraph
-writes, implements the protocol (GET and POST, content negotiation for JSON,
-XML, CSV, TSV and Turtle/N-Triples), refuses updates, cancels a query after
-``--timeout-s`` and serves a bundled YASGUI page at ``/``.
+The engine is the Oxigraph server from PyPI (``oxigraph serve-read-only`` on a private loopback
+port, ``fiscal_kg.endpoint_engine``): it evaluates queries, negotiates the result format (JSON,
+XML, CSV, TSV, Turtle/N-Triples) and bundles the YASGUI query page. In front of it is one ASGI
+app (Starlette) run by Hypercorn, which brings what a hand-written front lacked: limits on
+header size and request body, a header timeout (idle and half-sent connections are closed),
+a body read timeout, and 4xx answers to malformed requests. The app applies one policy to every
+query, whatever the route (``/query``, ``/sparql``) or the method (GET, POST form, POST direct):
 
-Neither it (0.5.13, the newest on PyPI) nor rdflib-endpoint (0.6.3) has a
-result-row cap, and rdflib-endpoint has no time limit at all (it runs the
-query to the end, in memory, inside its request handler). Oxigraph's limit
-stops evaluation but not the response: it has sent ``200`` before it cancels,
-so a cancelled query looks like a successful one cut short. So ``serve`` puts
-a small front of its own before an Oxigraph child on a private loopback port:
+1. the request body is at most ``max_body`` bytes (413) and the query is read from exactly one
+   place (``fiscal_kg.endpoint_protocol``);
+2. its text is checked before the engine sees it (``fiscal_kg.sparql_guard``: size, nesting,
+   operators, SERVICE only to allow-listed IRIs) — 400 naming what is wrong;
+3. SELECT, CONSTRUCT and DESCRIBE get an outer ``LIMIT`` of at most ``max_rows``
+   (``fiscal_kg.query.cap_rows``) and the response ``X-SPARQL-MaxRows`` when that cut it;
+4. at most ``max_running`` queries run in the engine at once (``max_waiting`` more wait, the
+   rest get 503 at once), and a query that has not delivered
+   its whole response within ``timeout_s`` (waiting included) gets 503 — and, if it was running,
+   the engine child is killed and restarted, which is what stops it;
+5. a response over ``max_result_bytes`` is dropped for a 507 (the front holds each response
+   until it is complete, so a late or oversized one never starts as a 200).
 
-* the cap: every SELECT, CONSTRUCT and DESCRIBE gets an outer ``LIMIT`` of at
-  most ``max_rows`` (``fiscal_kg.query.cap_rows``); the response then carries
-  ``X-SPARQL-MaxRows`` (the header Virtuoso uses for the same thing). The
-  result is truncated, not refused: the engine stops after ``max_rows``
-  solutions, and OFFSET still pages through the rest.
-* the time limit: the front waits at most ``timeout_s`` for the whole
-  response, which it holds (bounded by the cap) before sending, so a query
-  that runs out of time gets ``503`` and a message instead of a cut ``200``.
-  Oxigraph's own limit is a second longer and stops the evaluation behind it.
-* everything else (the page, the protocol, refusing updates) is Oxigraph's,
-  relayed unchanged; an Oxigraph that died (0.5.13 panics on some ORDER BYs)
-  is restarted.
-
-Oxigraph documents that a read-only opening alongside a writing process is
-undefined behaviour, so ``serve`` closes its own handle first and must not run
-while ``fiscal-kg load`` writes to the same directory: stop it, load, restart.
+Updates and the Graph Store Protocol are refused (403); the page and its two files are relayed
+from the engine (and kept); any other path is 404. All routes are declared in ``routes`` —
+pages of a findings view belong there too.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import http.client
+import asyncio
 import os
-import shutil
+import resource
 import signal
-import socket
-import subprocess
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlencode
 
+import anyio
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from fiscal_kg.endpoint_engine import (
+    Engine,
+    EngineAnswer,
+    EngineLost,
+    TimeLimit,
+    TooLarge,
+    oxigraph_binary,
+)
+from fiscal_kg.endpoint_lock import hold_for_serving
+from fiscal_kg.endpoint_protocol import ProtocolError, read_query_request
 from fiscal_kg.query import cap_rows
+from fiscal_kg.sparql_guard import GuardLimits, QueryRefused, check_query
 from fiscal_kg.store import OxigraphStore
 
+__all__ = ["Policy", "create_app", "oxigraph_binary", "serve"]
+
+DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MAX_ROWS = 10_000
 MAX_ROWS_ENV = "FISCAL_KG_MAX_ROWS"  # default of `fiscal-kg serve --max-rows`
-ENGINE_GRACE_S = 1.0  # Oxigraph's own limit is this much longer: the front answers first
-# Not relayed: hop-by-hop headers, the length (the front sets it) and what http.server adds itself.
-NOT_RELAYED = {"connection", "keep-alive", "transfer-encoding", "content-length", "server", "date"}
+DEFAULT_MAX_RESULT_BYTES = 64 << 20
+DEFAULT_MAX_MEMORY_MIB = 2048  # the engine child's resident memory
+DEFAULT_MAX_RUNNING = 8  # queries in the engine at once (2 cores: more only adds memory)
+DEFAULT_MAX_WAITING = 1_000  # queries waiting for one of those slots; more get 503 at once
+HEADER_TIMEOUT_S = 5  # a connection that has not sent its request headers by then is closed
+BODY_TIMEOUT_S = 10  # …and one that pauses this long while sending its body
+WRITE_PATHS = ("/update", "/store")
+STATIC_FILES = ("/", "/yasgui.min.js", "/yasgui.min.css", "/logo.svg")
+READ_ONLY = "this endpoint is read-only: SPARQL updates and the Graph Store Protocol are refused"
 
 
-def oxigraph_binary() -> str:
-    """The ``oxigraph`` CLI next to this Python (a virtualenv's bin/), else on PATH."""
-    names = ("oxigraph.exe", "oxigraph") if os.name == "nt" else ("oxigraph",)
-    for name in names:
-        candidate = Path(sys.executable).parent / name
-        if candidate.is_file():
-            return str(candidate)
-    found = shutil.which("oxigraph")
-    if found:
-        return found
-    raise FileNotFoundError("the Oxigraph server is missing: pip install oxigraph")
+@dataclass(frozen=True)
+class Policy:
+    """The limits every query gets, on every route and method."""
+
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    max_rows: int = DEFAULT_MAX_ROWS
+    max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES
+    max_running: int = DEFAULT_MAX_RUNNING
+    max_waiting: int = DEFAULT_MAX_WAITING
+    guard: GuardLimits = field(default_factory=GuardLimits)
+
+    @property
+    def max_body(self) -> int:
+        """A form-encoded query may triple in size (%XX); plus room for graph IRIs."""
+        return 3 * self.guard.max_bytes + 4096
 
 
-def server_command(store_dir: Path, port: int, timeout_s: float) -> list[str]:
-    """The Oxigraph child: read-only, loopback only, the same default graph as `fiscal-kg query`."""
-    return [
-        oxigraph_binary(),
-        "serve-read-only",
-        "--location", str(store_dir),
-        "--bind", f"127.0.0.1:{port}",
-        "--union-default-graph",
-        "--timeout-s", f"{timeout_s + ENGINE_GRACE_S:g}",
-    ]  # fmt: skip
+class Busy(Exception):
+    """Too many queries wait for the engine already."""
+
+
+class Endpoint:
+    """The request handlers; the engine calls run in threads, at most ``max_running`` at once."""
+
+    def __init__(self, engine: Engine, policy: Policy) -> None:
+        self.engine, self.policy = engine, policy
+        self.running = anyio.CapacityLimiter(policy.max_running)
+        self.static: dict[str, EngineAnswer] = {}
+
+    async def query(self, request: Request) -> Response:
+        deadline = time.monotonic() + self.policy.timeout_s
+        try:
+            asked = await read_query_request(request, self.policy.max_body)
+            check_query(asked.query, self.policy.guard)
+        except ProtocolError as exc:
+            return _plain(exc.status, exc.message)
+        except QueryRefused as exc:
+            return _plain(400, f"query refused: {exc}")
+        text, capped = cap_rows(asked.query, self.policy.max_rows)
+        path = "/query" + (f"?{urlencode(asked.dataset)}" if asked.dataset else "")
+        headers = {"Content-Type": "application/sparql-query"}
+        if accept := request.headers.get("accept"):
+            headers["Accept"] = accept
+        try:
+            answer = await self._in_engine(deadline, self.engine.request, path,
+                                           text.encode("utf-8"), headers, deadline,
+                                           self.policy.max_result_bytes)  # fmt: skip
+        except TimeLimit:
+            return _plain(503, f"The query did not finish within the {self.policy.timeout_s:g} s "
+                               "time limit; make it more selective or add a LIMIT.")  # fmt: skip
+        except TooLarge:
+            return _plain(507, f"The result is larger than the {self.policy.max_result_bytes:,}-"
+                               "byte limit; ask for fewer rows (LIMIT) or columns.")  # fmt: skip
+        except Busy:
+            return _plain(503, f"The endpoint is busy ({self.policy.max_waiting:,} queries are "
+                               "waiting); try again shortly.")  # fmt: skip
+        except (EngineLost, OSError, RuntimeError) as exc:
+            return _plain(502, f"The query engine failed ({exc}); it is restarted for the next "
+                               "query.")  # fmt: skip
+        response = _relayed(answer)
+        if capped and answer.status == 200:
+            response.headers["X-SPARQL-MaxRows"] = str(self.policy.max_rows)
+        return response
+
+    async def _in_engine(self, deadline: float, call: Callable[..., EngineAnswer],
+                         *args: object) -> EngineAnswer:  # fmt: skip
+        """``call`` in a thread once one of the ``max_running`` slots is free (TimeLimit if
+        none frees before the deadline, Busy if too many wait already)."""
+        if self.running.statistics().tasks_waiting >= self.policy.max_waiting:
+            raise Busy
+        with anyio.move_on_after(max(deadline - time.monotonic(), 0)) as waited:
+            await self.running.acquire()
+        if waited.cancelled_caught:
+            raise TimeLimit
+        try:
+            return await anyio.to_thread.run_sync(call, *args)
+        finally:
+            self.running.release()
+
+    async def page(self, request: Request) -> Response:
+        """The query page and its files, fetched from the engine once."""
+        path = request.url.path
+        if path not in self.static:
+            try:
+                answer = await anyio.to_thread.run_sync(self.engine.get, path,
+                                                        time.monotonic() + 10)  # fmt: skip
+            except (TimeLimit, EngineLost, OSError) as exc:
+                return _plain(502, f"the query page is not available ({exc or 'time out'})")
+            if answer.status != 200:
+                return _relayed(answer)
+            self.static[path] = answer
+        return _relayed(self.static[path])
+
+    async def read_only(self, request: Request) -> Response:
+        return _plain(403, READ_ONLY)
+
+
+def _relayed(answer: EngineAnswer) -> Response:
+    kind = next((v for k, v in answer.headers if k.lower() == "content-type"), None)
+    return Response(answer.body, status_code=answer.status, media_type=kind)
+
+
+def _plain(status: int, message: str) -> Response:
+    return PlainTextResponse(message.rstrip("\n") + "\n", status_code=status)
+
+
+ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+
+
+def routes(endpoint: Endpoint) -> list[Route]:
+    """Every route of the app, in one place (unlisted paths are 404, unlisted methods 405)."""
+    table = [Route(path, endpoint.query, methods=["GET", "POST"]) for path in ("/query", "/sparql")]
+    table += [Route(path, endpoint.read_only, methods=ALL_METHODS) for path in WRITE_PATHS]
+    table += [Route(path, endpoint.page, methods=["GET"]) for path in STATIC_FILES]
+    return table
+
+
+def create_app(engine: Engine, policy: Policy) -> Starlette:
+    return Starlette(routes=routes(Endpoint(engine, policy)))
+
+
+# ---------------------------------------------------------------------------
+# Running it
+# ---------------------------------------------------------------------------
 
 
 def prepare_store(store_dir: Path) -> None:
@@ -95,209 +212,38 @@ def prepare_store(store_dir: Path) -> None:
         store.close()  # release the RocksDB lock before the server opens the directory
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-def _parent_death_signal() -> object | None:
-    """A function for the child to call before exec that makes Linux send it SIGTERM when its
-    parent thread ends — even when the server is killed with SIGKILL and cannot stop it. Resolved
-    here, in the parent: between fork and exec only an already-loaded C function is safe to call."""
-    name = ctypes.util.find_library("c")
-    if not sys.platform.startswith("linux") or name is None:
-        return None  # elsewhere a server killed by SIGKILL leaves its child running
-    prctl = ctypes.CDLL(name, use_errno=True).prctl
-    return lambda: prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM))
-
-
-class TimeLimit(Exception):
-    """The engine did not deliver the whole response in time."""
-
-
-class Engine:
-    """The Oxigraph child process on a private port (restarted when it has died)."""
-
-    def __init__(self, store_dir: Path, timeout_s: float) -> None:
-        self.store_dir, self.timeout_s = store_dir, timeout_s
-        self.port = 0
-        self.proc: subprocess.Popen[bytes] | None = None
-        self._lock = threading.Lock()
-        # The parent-death signal follows the *thread* that started the child, and a restart
-        # happens in a request's thread, which ends: children are started by this one thread,
-        # which lives as long as the server.
-        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oxigraph-spawn")
-        self._die_with_parent = _parent_death_signal()
-
-    def ensure_running(self) -> None:
-        with self._lock:
-            if self.proc is not None and self.proc.poll() is None:
-                return
-            self.port = free_port()
-            command = server_command(self.store_dir, self.port, self.timeout_s)
-            self.proc = self._spawner.submit(
-                subprocess.Popen, command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                preexec_fn=self._die_with_parent,
-            ).result()
-            threading.Thread(target=_relay_log, args=(self.proc,), daemon=True).start()
-            self._wait_ready()
-
-    def _wait_ready(self) -> None:
-        for _ in range(300):
-            if self.proc is None or self.proc.poll() is not None:
-                raise RuntimeError("the Oxigraph server exited at start")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("the Oxigraph server did not start within 30 s")
-
-    def stop(self) -> None:
-        self._spawner.shutdown(wait=False)
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def request(
-        self, method: str, path: str, body: bytes, headers: dict[str, str], deadline: float
-    ) -> tuple[int, list[tuple[str, str]], bytes]:
-        """Status, headers and the whole body of one request; TimeLimit after ``deadline``."""
-        self.ensure_running()
-        sock = socket.create_connection(("127.0.0.1", self.port), timeout=_left(deadline))
-        conn = http.client.HTTPConnection("127.0.0.1", self.port)
-        conn.sock = sock  # our socket, so each read can be given the time that is left
-        try:
-            conn.request(method, path, body=body or None, headers=headers)
-            sock.settimeout(_left(deadline))
-            response = conn.getresponse()
-            chunks = []
-            while chunk := response.read1(1 << 16):
-                chunks.append(chunk)
-                sock.settimeout(_left(deadline))
-            return response.status, response.getheaders(), b"".join(chunks)
-        except TimeoutError as exc:
-            raise TimeLimit from exc
-        finally:
-            conn.close()
-            sock.close()
-
-
-def _left(deadline: float) -> float:
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise TimeLimit
-    return left
-
-
-def _relay_log(proc: subprocess.Popen[bytes]) -> None:
-    """Oxigraph's stderr to ours, without its private 'Listening …' line."""
-    assert proc.stderr is not None
-    for line in proc.stderr:
-        if not line.startswith(b"Listening for requests"):
-            sys.stderr.buffer.write(line)
-            sys.stderr.flush()
-
-
-def cap_request(
-    method: str, path: str, content_type: str, body: bytes, max_rows: int
-) -> tuple[str, bytes, bool]:
-    """The request with the query in it capped (GET parameter, form field or direct POST)."""
-    url = urlsplit(path)
-    if url.path != "/query":
-        return path, body, False
-    if method == "GET":
-        query, capped = _cap_form(url.query, max_rows)
-        return f"{url.path}?{query}", body, capped
-    kind = content_type.split(";")[0].strip().lower()
-    if kind == "application/sparql-query":
-        text, capped = cap_rows(body.decode("utf-8", "replace"), max_rows)
-        return path, text.encode("utf-8"), capped
-    if kind == "application/x-www-form-urlencoded":
-        form, capped = _cap_form(body.decode("utf-8", "replace"), max_rows)
-        return path, form.encode("ascii"), capped
-    return path, body, False
-
-
-def _cap_form(encoded: str, max_rows: int) -> tuple[str, bool]:
-    pairs, capped = [], False
-    for key, value in parse_qsl(encoded, keep_blank_values=True):
-        if key == "query":
-            value, changed = cap_rows(value, max_rows)
-            capped = capped or changed
-        pairs.append((key, value))
-    return urlencode(pairs), capped
-
-
-class Front(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, port: int, engine: Engine, timeout_s: float, max_rows: int) -> None:
-        super().__init__(("127.0.0.1", port), FrontHandler)
-        self.engine, self.timeout_s, self.max_rows = engine, timeout_s, max_rows
-
-
-class FrontHandler(BaseHTTPRequestHandler):
-    server: Front
-
-    def do_GET(self) -> None:
-        self._relay()
-
-    do_POST = do_PUT = do_DELETE = do_GET  # writes reach Oxigraph, which refuses them
-
-    def _relay(self) -> None:
-        deadline = time.monotonic() + self.server.timeout_s
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        content_type = self.headers.get("Content-Type", "")
-        path, body, capped = cap_request(self.command, self.path, content_type, body,
-                                         self.server.max_rows)  # fmt: skip
-        headers = {k: v for k in ("Accept", "Content-Type") if (v := self.headers.get(k))}
-        try:
-            status, head, data = self.server.engine.request(self.command, path, body, headers,
-                                                            deadline)  # fmt: skip
-        except TimeLimit:
-            limit = f"{self.server.timeout_s:g}"
-            self._error(503, f"The query did not finish within the {limit} s time limit; "
-                             "make it more selective or add a LIMIT.\n")  # fmt: skip
-            return
-        except (ConnectionError, http.client.HTTPException) as exc:
-            self._error(502, f"The query engine failed ({exc}); it is restarted for the next "
-                             "query.\n")  # fmt: skip
-            return
-        self.send_response(status)
-        for name, value in head:
-            if name.lower() not in NOT_RELAYED:
-                self.send_header(name, value)
-        if capped:
-            self.send_header("X-SPARQL-MaxRows", str(self.server.max_rows))
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def _error(self, status: int, message: str) -> None:
-        data = message.encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass  # quiet, like Oxigraph
-
-
 def max_rows_setting() -> int:
     value = os.environ.get(MAX_ROWS_ENV)
     return int(value) if value else DEFAULT_MAX_ROWS
+
+
+def raise_open_file_limit() -> int:
+    """The soft limit on open files raised to the hard one: each connection holds a file
+    descriptor, and at the usual 1,024 about a thousand idle clients would shut out the rest."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 20)
+    if target > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            return target
+        except (ValueError, OSError):
+            pass
+    return soft
+
+
+def hypercorn_config(host: str, port: int, policy: Policy) -> object:
+    from hypercorn.config import Config
+
+    config = Config()
+    config.bind = [f"{host}:{port}"]
+    config.keep_alive_timeout = HEADER_TIMEOUT_S  # also bounds the wait for request headers
+    config.read_timeout = BODY_TIMEOUT_S
+    config.h11_max_incomplete_size = policy.max_body + 16 * 1024  # request line (GET) + headers
+    config.backlog = 2048
+    config.accesslog = None
+    config.errorlog = None  # its per-connection noise; our own messages go to stderr
+    config.graceful_timeout = 1
+    return config
 
 
 def serve(
@@ -305,23 +251,54 @@ def serve(
     port: int = DEFAULT_PORT,
     timeout_s: float = DEFAULT_TIMEOUT_S,
     max_rows: int | None = None,
+    *,
+    host: str = DEFAULT_HOST,
+    allowed_services: tuple[str, ...] = (),
+    max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES,
+    max_memory_mib: int = DEFAULT_MAX_MEMORY_MIB,
 ) -> int:
     """Serve until Ctrl-C or SIGTERM; the Oxigraph child is stopped with us."""
+    from hypercorn.asyncio import serve as hypercorn_serve
+
     prepare_store(store_dir)
-    max_rows = max_rows if max_rows is not None else max_rows_setting()
-    engine = Engine(store_dir, timeout_s)
-    engine.ensure_running()
-    front = Front(port, engine, timeout_s, max_rows)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    base = f"http://127.0.0.1:{port}"
-    print(f"SPARQL endpoint: {base}/query   (query page: {base}/)", flush=True)
-    print(f"read-only, {timeout_s:g} s query time limit, at most {max_rows:,} result rows; "
-          "Ctrl-C stops it", flush=True)  # fmt: skip
+    address = f"http://{host}:{port}"
     try:
-        front.serve_forever()
+        lock = hold_for_serving(store_dir, address)
+    except OSError as exc:
+        print(f"fiscal-kg serve: {exc}", file=sys.stderr)
+        return 1
+    policy = Policy(timeout_s=timeout_s,
+                    max_rows=max_rows if max_rows is not None else max_rows_setting(),
+                    max_result_bytes=max_result_bytes,
+                    guard=GuardLimits(allowed_services=frozenset(allowed_services)))  # fmt: skip
+    files = raise_open_file_limit()
+    engine = Engine(store_dir, timeout_s, max_memory_mib << 20)
+    try:
+        engine.ensure_running()
+        app = create_app(engine, policy)
+        config = hypercorn_config(host, port, policy)
+        print(f"SPARQL endpoint: {address}/query   (query page: {address}/)", flush=True)
+        services = ", ".join(allowed_services) or "none"
+        print(f"read-only, {timeout_s:g} s query time limit, at most {policy.max_rows:,} result "
+              f"rows and {max_result_bytes:,} bytes; SERVICE allowed to: {services}; "
+              f"{files:,} open files; Ctrl-C stops it", flush=True)  # fmt: skip
+        asyncio.run(_run(hypercorn_serve, app, config))
+    except OSError as exc:  # e.g. the port is taken
+        print(f"fiscal-kg serve: cannot listen on {host}:{port}: {exc.strerror or exc}",
+              file=sys.stderr)  # fmt: skip
+        return 1
     except KeyboardInterrupt:
         pass
     finally:
-        front.server_close()
         engine.stop()
+        lock.close()
     return 0
+
+
+async def _run(hypercorn_serve: Callable[..., Awaitable[None]], app: Starlette,
+               config: object) -> None:  # fmt: skip
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await hypercorn_serve(app, config, shutdown_trigger=stop.wait)

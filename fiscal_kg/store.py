@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from fiscal_kg.endpoint_lock import hold_for_writing
 from loaders.nquads import ox_literal
 from loaders.resources import resource_dir
 from loaders.vocab import CODES_GRAPH, ONTOLOGY_GRAPH
@@ -266,6 +267,9 @@ class OxigraphStore(StoreBase):
         if self.path is not None and _foreign_directory(self.path):
             # Oxigraph would add its RocksDB files to any folder it is given.
             raise OSError(f"{self.path} is a non-empty folder that is not an Oxigraph store")
+        # refused while `fiscal-kg serve` serves the store (see fiscal_kg/endpoint_lock.py)
+        writing = self.path is not None and not read_only
+        self._serve_lock = hold_for_writing(self.path) if writing else None
         try:
             if self.path is None:
                 self._store: ox.Store | None = ox.Store()
@@ -274,6 +278,7 @@ class OxigraphStore(StoreBase):
             else:
                 self._store = ox.Store(str(self.path))
         except OSError as exc:
+            self._release_serve_lock()
             # RocksDB holds a LOCK file: a second writer (another `fiscal-kg load`,
             # or a running `serve`) is the usual reason.
             if "lock" in str(exc).lower():
@@ -295,6 +300,12 @@ class OxigraphStore(StoreBase):
         if self._store is not None and self.path is not None and not self.read_only:
             self._store.flush()  # memtables to disk files: the next opening replays no log
         self._store = None
+        self._release_serve_lock()
+
+    def _release_serve_lock(self) -> None:
+        if self._serve_lock is not None:
+            self._serve_lock.close()  # closing the file drops the flock
+            self._serve_lock = None
 
     # -- writing -------------------------------------------------------------
 

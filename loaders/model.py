@@ -309,6 +309,30 @@ class UnitNameMention:
 
 
 @dataclass
+class ChangeReason:
+    """Whether the sentence stating a claim's change gives its reason (主要原因是…) there, later in
+    its paragraph or in the next paragraph's first sentence."""
+
+    claim_index: int  # index in Report.claims
+    line: int
+    reason_line: int | None  # the line of the sentence giving the reason; None: no reason
+    sentence: str = ""
+
+
+@dataclass
+class EmptyTableCheck:
+    """A table disclosed empty and where the report says why (its note or a sentence)."""
+
+    table_line: int
+    title: str
+    statement_line: int | None  # None: no statement found
+    statement: str = ""
+    # the table's own 注 when it says something else is empty (copied from another table)
+    other_note_line: int | None = None
+    other_note: str = ""
+
+
+@dataclass
 class YearLabel:
     """A year the narrative names where the report's year is implied.
 
@@ -374,4 +398,6 @@ class Report:
     stated_products: list[StatedProduct] = field(default_factory=list)
     citations: list[PolicyCitation] = field(default_factory=list)
     name_mentions: list[UnitNameMention] = field(default_factory=list)
+    change_reasons: list[ChangeReason] = field(default_factory=list)
+    empty_table_checks: list[EmptyTableCheck] = field(default_factory=list)
     warnings: list[LoadWarning] = field(default_factory=list)

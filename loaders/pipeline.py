@@ -22,8 +22,10 @@ from loaders.model import Block, LoadWarning, Report
 from loaders.narrative import extract_claims
 from loaders.narrative.citations import extract_citations
 from loaders.narrative.counts import extract_counts
+from loaders.narrative.empty_tables import check_empty_tables
 from loaders.narrative.names import extract_name_mentions
 from loaders.narrative.products import extract_products
+from loaders.narrative.reasons import find_reasons
 from loaders.narrative.year_labels import extract_year_labels
 from loaders.performance import extract_performance
 from loaders.profile import extract_profile
@@ -79,6 +81,8 @@ def load_blocks(
     report.stated_products = extract_products(blocks)
     report.citations = extract_citations(blocks)
     report.name_mentions = extract_name_mentions(blocks, meta.unit_name)
+    report.change_reasons = find_reasons(blocks, report.claims)
+    report.empty_table_checks = check_empty_tables(blocks, report.tables)
     report.projects = extract_projects(blocks)
     report.performance, warnings = extract_performance(blocks, meta)
     report.warnings.extend(warnings)

@@ -25,7 +25,9 @@ from loaders import vocab as v
 from loaders.codelists import currency_unit, currency_units
 from loaders.model import (
     BBox,
+    ChangeReason,
     Claim,
+    EmptyTableCheck,
     Fact,
     FundingLine,
     Indicator,
@@ -187,6 +189,10 @@ def _report(g: TripleSink, report: Report) -> None:
         _citation(g, doc, index, citation)
     for index, mention in enumerate(report.name_mentions):
         _name_mention(g, doc, index, mention)
+    for reason in report.change_reasons:
+        _change_reason(g, doc, reason)
+    for check in report.empty_table_checks:
+        _empty_table_check(g, doc, check)
 
 
 def _stated_count(g: TripleSink, doc: URIRef, index: int, count: StatedCount) -> None:
@@ -246,6 +252,30 @@ def _name_mention(g: TripleSink, doc: URIRef, index: int, m: UnitNameMention) ->
     g.add((node, FKG.phraseAsPrinted, g.lit(m.name)))
     g.add((node, FKG.nameField, g.lit(m.field)))
     g.add((node, FKG.nameRelation, g.lit(m.relation)))
+
+
+def _change_reason(g: TripleSink, doc: URIRef, r: ChangeReason) -> None:
+    node = URIRef(f"{doc}/change-reason/{r.line}-{r.claim_index}")
+    g.add((node, RDF.type, FKG.ChangeReasonCheck))
+    g.add((node, FKG.document, doc))
+    g.add((node, FKG.sourceLine, g.lit(r.line)))
+    g.add((node, FKG.explains, v.claim_iri(doc, r.line, r.claim_index)))
+    g.add((node, FKG.phraseAsPrinted, g.lit(r.sentence)))
+    if r.reason_line is not None:
+        g.add((node, FKG.reasonLine, g.lit(r.reason_line)))
+
+
+def _empty_table_check(g: TripleSink, doc: URIRef, c: EmptyTableCheck) -> None:
+    node = URIRef(f"{doc}/empty-table/{c.table_line}")
+    g.add((node, RDF.type, FKG.EmptyTableCheck))
+    g.add((node, FKG.document, doc))
+    g.add((node, FKG.sourceLine, g.lit(c.table_line)))
+    g.add((node, FKG.phraseAsPrinted, g.lit(c.title)))
+    if c.statement_line is not None:
+        g.add((node, FKG.statementLine, g.lit(c.statement_line)))
+    if c.other_note_line is not None:
+        g.add((node, FKG.otherNoteLine, g.lit(c.other_note_line)))
+        g.add((node, FKG.otherNote, g.lit(c.other_note)))
 
 
 def _year_label(g: TripleSink, doc: URIRef, index: int, label: YearLabel) -> None:

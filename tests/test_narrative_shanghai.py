@@ -120,10 +120,10 @@ def test_quoted_paths_new_items_and_flat_rates_of_06() -> None:
     new = _at(r, 105, prior=True)
     assert (new.code, new.prior_amount, new.amount, new.growth_rate) == (
         "2059999", D("0.00"), D("25.00"), D("100.00"))
-    # "…预算安排10.00万元，比2023年预算执行数持平": a rate of 0 (科普活动: not in the code list)
+    # "…预算安排10.00万元，比2023年预算执行数持平": a rate of 0 (科普活动 2060702)
     flat = _at(r, 108, prior=True)
     assert (flat.code, flat.prior_amount, flat.amount, flat.growth_rate) == (
-        None, D("10.00"), D("10.00"), D("0"))
+        "2060702", D("10.00"), D("10.00"), D("0"))
     assert flat.restates is _at(r, 107, prior=False)
 
 
@@ -144,8 +144,7 @@ def test_path_forms() -> None:
         paths = find_paths(fold(text))
         assert len(paths) == 1
         label = resolve_path(paths[0][2], 2026)
-        # 204 06 01 is printed in full; the function list does not have it yet (a warning)
-        assert (label.key if label else None) == (None if code == "2040601" else code)
+        assert (label.key if label else None) == code
     assert find_paths(fold("2024-2026年规划")) == []
 
 
@@ -154,9 +153,8 @@ def test_dash_paths_of_09_name_their_items() -> None:
              .claims if c.code}
     assert codes[100] == ("2210201", D("174.14"))
     assert codes[102] == ("2210203", D("186.77"))
-    # “一般公共服务支出-政府办公厅（室）及相关机构事务-行政运行”: 20103 is not in the code list,
-    # so no code at all rather than the class 201
-    assert 79 not in codes
+    # “一般公共服务支出-政府办公厅（室）及相关机构事务-行政运行”科目1,202.95万元
+    assert codes[79] == ("2010301", D("1202.95"))
 
 
 def test_final_account_items_named_in_a_sentence_of_their_own() -> None:
@@ -203,11 +201,16 @@ def test_printed_codes_are_checked_against_the_code_list() -> None:
     assert [(c.code, c.amount) for c in claims] == [("2210203", D("208.8"))]
     assert [(w.code, w.line) for w in warnings] == [("classification-name-mismatch", 3)]
     assert "2210201" in warnings[0].message
-    # 04: 204 06 01 is printed in full but the function list lacks 20406: kept, with a warning
-    unlisted = [w for w in _report("04_shanghai-putuo_sfj_2026_budget-dept").warnings
-                if w.code == "unlisted-classification"]
-    assert [w.line for w in unlisted][:2] == [99, 102]
-    assert "公共安全支出（204类）司法（06款）行政运行（01项） = 2040601" in unlisted[0].message
+    # a code printed in full that the function list lacks (人大事务 is not listed): kept, with a
+    # warning; 04's 204 06 01 … are listed (read from that report)
+    text = "一、项目经费\n\n一般公共服务支出（201类）人大事务（01款）行政运行（01项）35.5万元。\n"
+    _, claims, warnings = extract_claims(read_blocks(text), meta)
+    assert [(c.code, c.amount) for c in claims] == [("2010101", D("35.5"))]
+    assert [(w.code, w.line) for w in warnings] == [("unlisted-classification", 3)]
+    assert ("一般公共服务支出（201类）人大事务（01款）行政运行（01项） = 2010101"
+            in warnings[0].message)
+    assert [w for w in _report("04_shanghai-putuo_sfj_2026_budget-dept").warnings
+            if w.code == "unlisted-classification"] == []
 
 
 # -- judging -----------------------------------------------------------------------------------

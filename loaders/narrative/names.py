@@ -1,8 +1,9 @@
 """The unit's name where the report prints it as a name: fields and the profile's subjects.
 
-The title says 奇台县社会保险管理局; the 职能 paragraph opens "奇台县社会保险中心负责…", the project
-explanation says "项目承担单位：奇台县社会保险中心" and the performance table "预算单位  奇台县社会保险
-中心". Each such mention is recorded with its line and how it relates to the unit's name:
+The title says 奇台县社会保险管理局; the 职能 paragraph opens "奇台县社会保险中心负责…",
+the project explanation says "项目承担单位：奇台县社会保险中心" and the performance table
+"预算单位  奇台县社会保险中心". Each such mention is recorded with its line and how it
+relates to the unit's name:
 
 - "short-form": the name shortened with the short forms of ontology/codes/name-forms.ttl (社保
   for 社会保险) or a shortened place (县社保事务中心 for 苍溪县社会保险事务中心);
@@ -28,8 +29,8 @@ from loaders.performance.text import despace, name_key, text_lines
 _PLACE_END = "省市州县区旗盟"
 _SUBJECT_FOLLOWERS = r"(?=负责|无下属|下设|内设|机关设|主要职能|主要职责|是|为)"
 # a paragraph opening with these words is about something else (由区财政局…, 第二条…)
-_NOT_A_SUBJECT = ("由", "第", "根据", "按照", "依据", "经", "对", "在", "向", "从", "为", "将", "据",
-                  "与", "和", "及")
+_NOT_A_SUBJECT = ("由", "第", "根据", "按照", "依据", "经", "对", "在", "向", "从", "为", "将",
+                  "据", "与", "和", "及")
 _CJK = r"[\u4e00-\u9fff（）()]"
 
 

@@ -23,7 +23,7 @@ import re
 
 from loaders.model import Block, DocumentMeta, Fact, LoadWarning, Table
 from loaders.tables import recognise, regrid
-from loaders.tables.header import analyse
+from loaders.tables.header import Grid, analyse
 from loaders.tables.locate import Region, header_currency, is_note, locate
 from loaders.tables.placement import sum_checks
 from loaders.tables.rows import code_table_facts
@@ -117,7 +117,11 @@ def build_table(region: Region) -> tuple[Table, list[LoadWarning]]:
                 "unrecognised-column", f"table at line {region.line}: column {col.index} header "
                 f"'{col.header}' matches no column meaning", region.line))
     table.facts = facts
-    if not facts and not unread and not any(w.code == "unparsed-cell" for w in found):
+    # A grid with no title, no number and no amounts (a contents list) is no table that
+    # was disclosed empty.
+    untitled = not (region.titled or region.number)
+    if not facts and not unread and not untitled \
+            and not any(w.code == "unparsed-cell" for w in found):
         table.empty = True
         notes = [text for _, text in region.notes]
         table.empty_note = _NOTE_PREFIX.sub("", notes[0]) if notes else None
@@ -128,8 +132,9 @@ def build_table(region: Region) -> tuple[Table, list[LoadWarning]]:
     return table, warnings
 
 
-def _type_by_structure(region: Region, title: str, grid, facts: list[Fact],
-                       found: list[LoadWarning], warnings: list[LoadWarning]):
+def _type_by_structure(region: Region, title: str, grid: Grid, facts: list[Fact],
+                       found: list[LoadWarning], warnings: list[LoadWarning]
+                       ) -> tuple[str, list[Fact], list[LoadWarning]]:
     """The type a table with an unknown title has by its columns and rows; its facts
     read again as that type when the type reads differently (三公)."""
     what = f"title '{title}'" if title else "a grid with no title"
@@ -148,7 +153,7 @@ def _type_by_structure(region: Region, title: str, grid, facts: list[Fact],
     return ttype, facts, found
 
 
-def _facts(grid, ttype: str) -> tuple[list[Fact], list[LoadWarning]]:
+def _facts(grid: Grid, ttype: str) -> tuple[list[Fact], list[LoadWarning]]:
     sides = find_sides(grid)
     if sides:
         return summary_facts(grid, sides)

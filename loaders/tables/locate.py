@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from loaders.codelists import currency_unit
+from loaders.codelists import currency_unit, label_key
 from loaders.model import Block, Cell, Row
 from loaders.tables import lookup, pieces, recognise
 
@@ -143,6 +143,8 @@ def _row_of_text(items: list[Item], i: int, text: str) -> bool:
     (a row without amounts, a header word) with such a row or grid next."""
     if pieces.text_row_pieces(text) is not None:
         return True
+    if label_key(text) in ("合计", "总计"):
+        return True  # the 合计 row of an empty table, a blank line or two below its header
     if not _short_or_header_words(text) or pieces.SENTENCE.search(text) \
             or meta_fields(text) or recognise.looks_like_title(text) or _SECTION_RE.match(text):
         return False
@@ -220,7 +222,8 @@ def locate(blocks: list[Block], unit_name: str | None) -> Located:
             ttype = recognise.table_type(text, unit_name)
             if ttype is not None or _next_is_grid(items, i):
                 if cur is not None and not cur.closed and not cur.rows and not cur.titled \
-                        and cur.number is not None:
+                        and (cur.number is not None or cur.currency or cur.compiler):
+                    # its number, or its 编制单位/单位 line printed above the title
                     cur.title, cur.table_type, cur.titled = text, ttype, True
                 elif (cur is not None and not cur.closed and cur.rows and cur.titled
                       and text == cur.title):

@@ -234,7 +234,16 @@ def _rebuild_code_table(tokens: list[Leaf], data: list[Row]) -> Rebuilt | None:
         cells += _cells(ln, n, extra, line, 2, out)
         out.rows.append(Row(cells, line))
     _report(out, lines, rows)
+    if leading:
+        out.warnings.append(_leading_warning(leading, leaves, rows[0][0]))
     return out
+
+
+def _leading_warning(k: int, leaves: list[Leaf], line: int) -> LoadWarning:
+    named = " / ".join(leaf.text for leaf in leaves[:k])
+    return LoadWarning(
+        "columns-assumed-leading", f"every row prints {k} of the table's {len(leaves)} amount "
+        f"columns; read as the first {k} ({named}), the others taken as blank throughout", line)
 
 
 def _leaves_add_up(leaves: list[Leaf], amounts: list[list[str]]) -> bool:
@@ -375,8 +384,12 @@ def _rebuild_two_sided(tokens: list[Leaf], data: list[Row]) -> Rebuilt | None:
         cells += _cells(sides["expenditure"][k], n_out, extra["expenditure"], row.line,
                         2 + w_in, out)
         out.rows.append(Row(cells, row.line))
-    for lines in sides.values():
+    for side, lines in sides.items():
         _report(out, lines, [(row.line,) for row in data])
+        side_leaves = lleaves if side == "income" else rleaves
+        k = leading_columns([len(g[side]) for g in groups], len(side_leaves))
+        if k:
+            out.warnings.append(_leading_warning(k, side_leaves, data[0].line))
     return out
 
 

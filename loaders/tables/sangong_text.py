@@ -14,6 +14,7 @@ one placement; an amount no identity places stays in an unrecognised column
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations
@@ -161,7 +162,8 @@ def _in_group(k: int, cols: list[Leaf]) -> bool:
     return False
 
 
-def rebuild_rows(header: list[Row], data: list[Row], amounts_of) -> tuple[
+def rebuild_rows(header: list[Row], data: list[Row], amounts_of: Callable[[Row], list[str]]
+                 ) -> tuple[
         list[Row], list[int]] | None:
     """Two header rows (groups, items) and one row per data row; the lines whose
     amounts are not all placed. None when the header names no 三公 columns."""

@@ -13,6 +13,7 @@ table's 合计.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from loaders.model import Fact, LoadWarning, Row
@@ -62,7 +63,10 @@ def name_closing_rows(facts: list[Fact]) -> None:
                 f.line_item = item
 
 
-def side_by_side_facts(grid: Grid, groups: list[list[Column]], read) -> tuple[
+Reader = Callable[[Grid], tuple[list[Fact], list[LoadWarning]]]
+
+
+def side_by_side_facts(grid: Grid, groups: list[list[Column]], read: Reader) -> tuple[
         list[Fact], list[LoadWarning]]:
     """Facts of every half, read by ``read`` (the classification-table reader)."""
     facts: list[Fact] = []

@@ -1,0 +1,102 @@
+"""``fiscal-kg report --out DIR``: the findings view as a folder of static pages.
+
+index.html, one page per report (``paths.page_path``), a page per unit and per finding (so
+every minted IRI has a page), the assets, and for reports read from a PDF the crops beside
+their rows and findings (when the PDF is found under ``--source``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fiscal_kg.report import data, pages
+from fiscal_kg.report.crops import CONTEXT, Box, PageImages, find_source, save_png
+from fiscal_kg.report.paths import page_path
+from fiscal_kg.store import Store
+
+AROUND = 150.0  # points either side of a finding's cells in its crop
+
+
+@dataclass
+class Written:
+    documents: int = 0
+    findings: int = 0
+    crops: int = 0
+    missing_sources: list[str] = field(default_factory=list)  # PDFs not found: no crops
+
+
+class FolderCrops:
+    """Crops of one report's PDF, saved beside its page (``budget.html`` → ``budget/``)."""
+
+    def __init__(self, out: Path, doc_path: str, pdf: Path) -> None:
+        self.folder = doc_path.removesuffix(".html")
+        self.out = out
+        self.images = PageImages(pdf)
+        self.count = 0
+
+    def __call__(self, page: int, boxes: list[Box], marks: list, stem: str) -> str | None:
+        rel = f"{self.folder}/{stem}.png"
+        finding = stem.startswith("finding-")  # a finding: its cells and their neighbours
+        image = (self.images.band(page, boxes, pad=CONTEXT, marks=marks, around=AROUND)
+                 if finding else self.images.band(page, boxes, marks=marks))
+        save_png(image, self.out / rel)
+        self.count += 1
+        return rel.rsplit("/", 2)[-2] + "/" + rel.rsplit("/", 1)[-1]  # relative to the page
+
+
+def write_report(store: Store, out: Path, documents: list[str] | None = None,
+                 sources: list[Path] | None = None) -> Written:
+    """Write the view of ``documents`` (default: all) to ``out``; the index lists them all."""
+    written = Written()
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(pages.HERE / "assets", out / "assets", dirs_exist_ok=True)
+    (out / "index.html").write_text(pages.index_page(store), encoding="utf-8")
+    docs = [d for d in data.documents(store) if documents is None or d.iri in documents]
+    for doc in docs:
+        path = page_path(doc.iri)
+        crops = _crops(doc, out, path, sources or [], written)
+        try:
+            html = pages.document_page(store, doc.iri, crops)
+        finally:
+            if crops is not None:
+                written.crops += crops.count
+                crops.images.close()
+        _write(out / path, html or "")
+        written.documents += 1
+    units = {page_path(d.iri).split("/")[1] for d in docs}
+    for unit in sorted(units):
+        html = pages.unit_page(store, f"https://w3id.org/fiscal-kg/id/unit/{unit}")
+        if html:
+            _write(out / f"unit/{unit}.html", html)
+    wanted = {d.iri for d in docs}
+    for finding in data.findings(store):
+        if finding.document in wanted:
+            _write(out / page_path(finding.iri), pages.finding_page(store, finding))
+            written.findings += 1
+    return written
+
+
+def _crops(doc: data.Document, out: Path, path: str, sources: list[Path],
+           written: Written) -> FolderCrops | None:
+    if not doc.is_pdf:
+        return None
+    pdf = find_source(doc.file, doc.sha256, sources) if sources else None
+    if pdf is None:
+        written.missing_sources.append(doc.file)
+        return None
+    return FolderCrops(out, path, pdf)
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def warn_missing(written: Written) -> None:
+    if written.missing_sources:
+        print(f"fiscal-kg report: no page crops for {len(written.missing_sources)} PDF "
+              f"report(s) (give --source DIR where their files are): "
+              f"{', '.join(written.missing_sources)}", file=sys.stderr)
