@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test fuzz lint bench clean
+.PHONY: setup demo test browser fuzz lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,19 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/fiscal-kg demo
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/pytest -q
+
+# Debian's chromium for the findings view's browser test (tests/test_report_browser.py), when
+# missing and apt-get can install it (root, or sudo without a password); else that test is
+# skipped and says why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  command -v apt-get >/dev/null 2>&1 \
+	  && $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install \
+	     -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null \
+	  || echo "make: chromium not installed (no apt-get or no root): the browser test is skipped"; }
 
 # the loader on 2,000 mutated samples (deterministic seeds; `make test` runs 300 of them)
 fuzz: $(STAMP)

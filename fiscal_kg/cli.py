@@ -186,7 +186,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     except QueryRefused as exc:
         print(f"fiscal-kg query: {named.name}: {exc}", file=sys.stderr)
         return 1
-    with _store(args) as store:
+    with _query_store(args) as store:
         try:
             values = q.resolve_document_values(store, named, values)
         except q.QueryError as exc:  # an unknown report: an error, not "(0 rows)"
@@ -206,6 +206,19 @@ def cmd_query(args: argparse.Namespace) -> int:
     if args.source and args.format == "table":
         _show_source_lines(result, Path(args.source))
     return 0
+
+
+def _query_store(args: argparse.Namespace) -> Store:
+    """The store for `query`: opened read-only while `fiscal-kg serve` serves it (the server
+    refuses writers, and a query writes nothing), else as every command opens it."""
+    from fiscal_kg.endpoint_lock import is_served
+
+    remote = args.endpoint or getattr(args, "update_endpoint", None) or getattr(args, "gsp", None)
+    if not remote:
+        path = existing_store_path(args.store)
+        if is_served(path):
+            return OxigraphStore(path, read_only=True)
+    return _store(args)
 
 
 def _key_value(text: str) -> tuple[str, str]:
@@ -302,7 +315,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from fiscal_kg.report.commands import run_report
 
-    with _store(args) as store:
+    # read-only: the report writes nothing, and may run while `serve` holds the store
+    with OxigraphStore(existing_store_path(args.store), read_only=True) as store:
         return run_report(store, args)
 
 
@@ -329,12 +343,15 @@ WHERE {
 def cmd_demo(args: argparse.Namespace) -> int:
     from loaders.resources import resource_dir
 
-    samples = resource_dir("samples") / "reports"
+    # The five sample texts and the six real reports as users download them (PDF); their text
+    # extractions stay out, since they are the same documents.
+    bundled = resource_dir("samples")
+    samples = [bundled / "reports", *sorted((bundled / "realworld").glob("*/*.pdf"))]
     path = Path(args.store) if args.store else Path("fiscal-kg-store")
     # Load and validate as `fiscal-kg load --validate` does, in memory, then write the finished
     # dataset to disk with one extend (the store is replaced by the samples alone).
     memory = OxigraphStore()
-    summary = load_paths(memory, [samples], validate=True)
+    summary = load_paths(memory, samples, validate=True)
     findings = Counter(f.severity for f in summary.findings or [])
     links = run_linking(memory, None)
     counts = memory.query(COUNTS).dicts()[0]

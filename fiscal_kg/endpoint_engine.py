@@ -47,6 +47,10 @@ class EngineLost(Exception):
     """The engine died or was killed while answering (twice, or too late to try again)."""
 
 
+class MemoryLimit(EngineLost):
+    """The engine passed its memory limit while answering (twice) and was restarted."""
+
+
 @dataclass
 class EngineAnswer:
     status: int
@@ -115,6 +119,7 @@ class Engine:
         self.port = 0
         self.generation = 0
         self.kills = 0  # children killed for a time or memory limit (for tests and logs)
+        self.memory_kills: set[int] = set()  # generations killed by the memory watchdog
         self.proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
         self._stopped = threading.Event()
@@ -153,16 +158,20 @@ class Engine:
                 time.sleep(0.05)
         raise RuntimeError("the Oxigraph server did not start within 15 s")
 
-    def kill(self, generation: int) -> None:
-        """Stop the child of ``generation`` (a query in it ran out of time) and start another."""
+    def kill(self, generation: int, for_memory: bool = False) -> None:
+        """Stop the child of ``generation`` (a query in it ran out of time or memory) and start
+        another."""
         with self._lock:
             if self.generation != generation or self.proc is None or self._stopped.is_set():
                 return  # already replaced
+            if for_memory:
+                self.memory_kills.add(generation)
+            # counted before the kill: a query that sees its connection drop must know why
+            self.generation += 1  # queries that were running in it are sent again
+            self.kills += 1
             self.proc.kill()
             self.proc.wait()
             self.proc = None
-            self.generation += 1  # queries that were running in it are sent again
-            self.kills += 1
         if not self._stopped.is_set():  # ready before the next query comes (a thread of its
             # own: ensure_running hands the start to the spawner thread and waits for it)
             threading.Thread(target=self._restart, daemon=True).start()
@@ -181,7 +190,7 @@ class Engine:
                 mib = self.max_rss >> 20
                 print(f"fiscal-kg serve: the query engine passed its {mib} MiB memory limit; "
                       "restarting it", file=sys.stderr, flush=True)  # fmt: skip
-                self.kill(generation)
+                self.kill(generation, for_memory=True)
 
     def stop(self) -> None:
         self._stopped.set()
@@ -211,6 +220,8 @@ class Engine:
             except (ConnectionError, http.client.HTTPException) as exc:
                 # sent again only when another query's limit replaced the child; one that
                 # died by itself (maybe of this very query) is restarted for the next query
+                if attempt == 2 and generation in self.memory_kills:
+                    raise MemoryLimit from exc
                 if attempt == 2 or self.generation == generation:
                     raise EngineLost(str(exc) or type(exc).__name__) from exc
         raise AssertionError("unreachable")

@@ -55,3 +55,14 @@ def hold_for_writing(store_dir: Path) -> IO[str] | None:
         raise OSError(f"cannot write to store {store_dir}: `fiscal-kg serve` ({holder}) is "
                       "serving it; stop the server, write, then start it again") from exc
     return handle
+
+
+def is_served(store_dir: Path) -> bool:
+    """Whether a running `fiscal-kg serve` holds the store (a reader may still open it)."""
+    try:
+        handle = hold_for_writing(store_dir)
+    except OSError:
+        return True
+    if handle is not None:
+        handle.close()
+    return False

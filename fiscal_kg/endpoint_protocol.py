@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
@@ -68,19 +68,22 @@ async def read_body(request: Request, max_body: int) -> bytes:
     """The request body, refused with 413 past ``max_body`` bytes before it is read whole."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_body:
-        raise _too_large(int(declared), max_body)
+        raise _too_large(max_body)
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_body:
-            raise _too_large(size, max_body)
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > max_body:
+                raise _too_large(max_body)
+            chunks.append(chunk)
+    except ClientDisconnect as exc:  # also the server's body read timeout
+        raise ProtocolError(408, "the request body did not arrive in time (or the client "
+                                 "went away)") from exc  # fmt: skip
     return b"".join(chunks)
 
 
-def _too_large(size: int, max_body: int) -> ProtocolError:
-    return ProtocolError(413, f"the request body is {size:,} bytes or more; the limit is "
-                              f"{max_body:,} bytes")  # fmt: skip
+def _too_large(max_body: int) -> ProtocolError:
+    return ProtocolError(413, f"the request body is larger than the {max_body:,}-byte limit")
 
 
 def _read_only() -> ProtocolError:

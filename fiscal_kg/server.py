@@ -37,6 +37,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import anyio
@@ -49,6 +50,7 @@ from fiscal_kg.endpoint_engine import (
     Engine,
     EngineAnswer,
     EngineLost,
+    MemoryLimit,
     TimeLimit,
     TooLarge,
     oxigraph_binary,
@@ -86,6 +88,7 @@ class Policy:
     max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES
     max_running: int = DEFAULT_MAX_RUNNING
     max_waiting: int = DEFAULT_MAX_WAITING
+    max_memory: int = DEFAULT_MAX_MEMORY_MIB << 20  # the engine's resident memory, bytes
     guard: GuardLimits = field(default_factory=GuardLimits)
 
     @property
@@ -130,6 +133,11 @@ class Endpoint:
         except TooLarge:
             return _plain(507, f"The result is larger than the {self.policy.max_result_bytes:,}-"
                                "byte limit; ask for fewer rows (LIMIT) or columns.")  # fmt: skip
+        except MemoryLimit:
+            mib = self.policy.max_memory >> 20
+            return _plain(503, f"The query engine passed its {mib:,} MiB memory limit while "
+                               "answering and was restarted; make the query more selective or "
+                               "add a LIMIT.")  # fmt: skip
         except Busy:
             return _plain(503, f"The endpoint is busy ({self.policy.max_waiting:,} queries are "
                                "waiting); try again shortly.")  # fmt: skip
@@ -164,7 +172,7 @@ class Endpoint:
                 answer = await anyio.to_thread.run_sync(self.engine.get, path,
                                                         time.monotonic() + 10)  # fmt: skip
             except (TimeLimit, EngineLost, OSError) as exc:
-                return _plain(502, f"the query page is not available ({exc or 'time out'})")
+                return _plain(502, f"the query page is not available ({str(exc) or 'timed out'})")
             if answer.status != 200:
                 return _relayed(answer)
             self.static[path] = answer
@@ -231,7 +239,7 @@ def raise_open_file_limit() -> int:
     return soft
 
 
-def hypercorn_config(host: str, port: int, policy: Policy) -> object:
+def hypercorn_config(host: str, port: int, policy: Policy) -> Any:
     from hypercorn.config import Config
 
     config = Config()
@@ -269,14 +277,15 @@ def serve(
         return 1
     policy = Policy(timeout_s=timeout_s,
                     max_rows=max_rows if max_rows is not None else max_rows_setting(),
-                    max_result_bytes=max_result_bytes,
+                    max_result_bytes=max_result_bytes, max_memory=max_memory_mib << 20,
                     guard=GuardLimits(allowed_services=frozenset(allowed_services)))  # fmt: skip
     files = raise_open_file_limit()
-    engine = Engine(store_dir, timeout_s, max_memory_mib << 20)
+    engine = Engine(store_dir, timeout_s, policy.max_memory)
     try:
         engine.ensure_running()
         app = create_app(engine, policy)
         config = hypercorn_config(host, port, policy)
+        _check_address(config)
         print(f"SPARQL endpoint: {address}/query   (query page: {address}/)", flush=True)
         services = ", ".join(allowed_services) or "none"
         print(f"read-only, {timeout_s:g} s query time limit, at most {policy.max_rows:,} result "
@@ -295,8 +304,16 @@ def serve(
     return 0
 
 
+def _check_address(config: Any) -> None:
+    """OSError now if the address cannot be bound (Hypercorn would fail inside its event loop,
+    with a traceback from its shutdown); the sockets are closed again for it to open."""
+    sockets = config.create_sockets()
+    for sock in sockets.insecure_sockets:
+        sock.close()
+
+
 async def _run(hypercorn_serve: Callable[..., Awaitable[None]], app: Starlette,
-               config: object) -> None:  # fmt: skip
+               config: Any) -> None:  # fmt: skip
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

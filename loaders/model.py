@@ -30,6 +30,10 @@ class Cell:
     raw: str | None = None  # original text when cleaning changed it
     page: int | None = None  # 1-based PDF page, for a report read from a PDF
     bbox: BBox | None = None  # the cell's box on that page, PDF points
+    # Character columns [start, end) of its text on its line, for space-aligned text
+    # (``pdftotext -layout`` places each word at its x in character widths); ``raw``
+    # then keeps the spacing between the words, so each word's columns are known too.
+    span: tuple[int, int] | None = None
 
 
 @dataclass
@@ -58,6 +62,9 @@ class Block:
     layout: str = ""  # reader that produced it: tsv, pipe, html, aligned, text, pdf
     page: int | None = None  # 1-based PDF page of its first line, for a report read from a PDF
     bbox: BBox | None = None  # its box on that page, PDF points
+    # A line of text as printed (leading spaces and gaps kept) when it has 2+ space gaps:
+    # the positions of its words, for a table row printed apart from its grid.
+    raw: str | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -196,6 +203,10 @@ class Indicator:
     actual_unit: str | None = None
     score: Decimal | None = None
     deviation_note: str | None = None
+    # what the deviation note restates (loaders/performance/notes.py), in the row's own unit
+    note_actual: Decimal | None = None  # "实际发放为 52 人"
+    note_target: Decimal | None = None  # "绩效指标设置大于 50 人"
+    note_direction: str | None = None  # "below" | "above": "实际发放数小于目标值"
     unit_name: str | None = None  # unit named on the row when it differs
     unit_mismatch: bool = False
     page: int | None = None  # PDF page and box of the row (reports read from a PDF)

@@ -534,6 +534,7 @@ def _indicator(
         (FKG.actualOperator, ind.actual_operator),
         (FKG.actualUnit, ind.actual_unit),
         (FKG.deviationNote, ind.deviation_note),
+        (FKG.noteDirection, ind.note_direction),
         (FKG.unitNameAsPrinted, ind.unit_name),
     ):
         if value:
@@ -543,6 +544,8 @@ def _indicator(
         (FKG.weight, ind.weight),
         (FKG.actualValue, ind.actual_value),
         (FKG.score, ind.score),
+        (FKG.noteActualValue, ind.note_actual),
+        (FKG.noteTargetValue, ind.note_target),
     ):
         if num is not None:
             g.add((i, prop, g.dec(num)))

@@ -219,19 +219,23 @@ def test_every_route_and_method_caps_bytes(served, route: str, how: str) -> None
                             "fewer rows (LIMIT) or columns.\n"
 
 
-@pytest.mark.parametrize(("query", "accept", "count"), [
-    (FKG + "CONSTRUCT { ?d fkg:fiscalYear ?y } WHERE { ?d fkg:fiscalYear ?y }",
-     "application/n-triples", lambda body: len(body.splitlines())),
-    (FKG + "DESCRIBE ?d WHERE { ?d a fkg:FiscalDocument }", "application/n-triples", None),
-])  # fmt: skip
-def test_construct_and_describe_are_capped(served, query: str, accept: str, count) -> None:
+def test_construct_is_capped(served) -> None:
     base, _, _ = served
-    status, headers, body = _ask(base, "/sparql", "POST empty form, query in URL", query, accept)
-    if count is not None:  # 5 reports, one year each: capped to 3 triples
-        assert status == 200 and count(body) == CAP
-    else:  # the description of 3 reports is larger than 4,000 bytes
-        assert status == 507
-    assert status == 507 or headers["X-SPARQL-MaxRows"] == str(CAP)
+    query = FKG + "CONSTRUCT { ?d fkg:fiscalYear ?y } WHERE { ?d fkg:fiscalYear ?y }"
+    status, headers, body = _ask(base, "/sparql", "POST empty form, query in URL", query,
+                                 "application/n-triples")  # fmt: skip
+    assert status == 200 and headers["X-SPARQL-MaxRows"] == str(CAP)
+    assert len(body.splitlines()) == CAP  # 5 reports, one year each
+
+
+def test_describe_is_capped(served) -> None:
+    base, _, _ = served
+    years = FKG + "DESCRIBE ?y WHERE { ?d fkg:fiscalYear ?y }"  # literals: nothing to describe
+    status, headers, body = _ask(base, "/sparql", "GET", years, "application/n-triples")
+    assert (status, body, headers["X-SPARQL-MaxRows"]) == (200, b"", str(CAP))
+    reports = FKG + "DESCRIBE ?d WHERE { ?d a fkg:FiscalDocument }"
+    # three reports (capped) are described in more than 4,000 bytes
+    assert _ask(base, "/sparql", "POST direct", reports, "application/n-triples")[0] == 507
 
 
 def test_ask_answers_on_every_way(served) -> None:
@@ -257,6 +261,33 @@ def test_updates_and_the_store_protocol_are_refused(served) -> None:
         assert status == 403 and b"read-only" in text, (method, path, text)
     assert _request(base, "DELETE", "/query")[0] == 405
     assert _request(base, "GET", "/etc/passwd")[0] == 404
+
+
+@pytest.mark.parametrize(("method", "path", "body", "headers", "status", "message"), [
+    ("GET", "/query", None, {}, 400, "no query: send query=… in the URL (GET) or in a form "
+     "(POST), or the query itself as application/sparql-query (POST)"),
+    ("GET", "/query?query=ASK%7B%7D&query=ASK%7B%7D", None, {}, 400,
+     "the query is given 2 times; send it once"),
+    ("POST", "/query?query=ASK%7B%7D", b"ASK {}", {"Content-Type": "application/sparql-query"},
+     400, "the query is given twice: in the body and in the URL"),
+    ("GET", "/query?query=%FF", None, {}, 400, "the URL has a parameter that is not UTF-8"),
+    ("POST", "/query", b"ASK {} \xff", {"Content-Type": "application/sparql-query"}, 400,
+     "the query is not UTF-8 (invalid byte at 7)"),
+    ("POST", "/query", b"query=ASK%7B%7D", {"Content-Type": "text/plain"}, 415,
+     "a POST query is sent as application/x-www-form-urlencoded or application/sparql-query, "
+     "not text/plain"),
+    ("POST", "/query", b"x" * 300_000, {"Content-Type": "application/sparql-query"}, 413,
+     "the request body is larger than the 200,704-byte limit"),
+    ("POST", "/query", b"186a0\r\n" + b"x" * 100_000 + b"\r\n" * 1 + b"186a0\r\n" + b"x" * 100_000
+     + b"\r\n186a0\r\n" + b"x" * 100_000 + b"\r\n0\r\n\r\n",  # chunked: no length declared
+     {"Content-Type": "application/sparql-query", "Transfer-Encoding": "chunked"}, 413,
+     "the request body is larger than the 200,704-byte limit"),
+])  # fmt: skip
+def test_protocol_errors_are_4xx_with_a_message(served, method: str, path: str, body,
+                                                headers: dict, status: int, message: str) -> None:
+    base, _, _ = served
+    got, _, text = _request(base, method, path, body, headers)
+    assert (got, text.decode()) == (status, message + "\n")
 
 
 # --- 2. a runaway query is stopped in the engine -----------------------------------------------
@@ -299,12 +330,24 @@ def test_a_runaway_query_is_stopped_in_the_engine(served) -> None:
                 return
             time.sleep(0.05)
 
+    beside: list[int] = []
+
+    def other_client() -> None:  # queries running beside it are sent again to the new engine
+        while not done.is_set():
+            beside.append(_ask(base, "/query", "POST direct", "ASK { ?s ?p ?o }")[0])
+            time.sleep(0.05)
+
     done = threading.Event()
-    threading.Thread(target=watch, daemon=True).start()
+    threads = [threading.Thread(target=f, daemon=True) for f in (watch, other_client)]
+    for thread in threads:
+        thread.start()
     started = time.monotonic()
     status, _, body = _ask(base, "/query", "GET", RUNAWAY)
     answered = time.monotonic() - started
     done.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(beside) > 5 and set(beside) == {200}, beside
     assert status == 503, body
     assert body.decode() == (f"The query did not finish within the {TIMEOUT_S} s time limit; "
                              "make it more selective or add a LIMIT.\n")  # fmt: skip
@@ -322,6 +365,35 @@ def test_a_runaway_query_is_stopped_in_the_engine(served) -> None:
           f"after {rss >> 20} MiB")
     status, _, body = _ask(base, "/query", "GET", "ASK { ?s ?p ?o }")
     assert (status, json.loads(body)["boolean"]) == (200, True)  # and it goes on answering
+
+
+def test_an_engine_past_its_memory_limit_is_restarted(sample_store_dir: Path,
+                                                      tmp_path: Path) -> None:  # fmt: skip
+    store = tmp_path / "store"
+    shutil.copytree(sample_store_dir, store)
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fiscal_kg", "serve", "--store", str(store), "--port", str(port),
+         "--timeout", "30", "--max-memory", "300"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_sparql(base, proc)
+        started = time.monotonic()
+        status, _, body = _ask(base, "/query", "GET", RUNAWAY)
+        answered = time.monotonic() - started
+        assert (status, body.decode()) == (503, (
+            "The query engine passed its 300 MiB memory limit while answering and was restarted; "
+            "make the query more selective or add a LIMIT.\n"))
+        assert answered < 10  # long before its 30 s
+        time.sleep(0.5)
+        _, rss = _cpu_and_rss(_engine(proc))
+        assert rss < 200 << 20
+        print(f"memory limit: 503 after {answered:.2f} s")
+    finally:
+        stop(proc)
+    assert b"passed its 300 MiB memory limit; restarting it" in proc.stderr.read()
 
 
 # --- 3. the query text is checked before the engine sees it ------------------------------------
@@ -398,6 +470,10 @@ def test_half_open_connections_do_not_starve_a_client(served) -> None:
     host, port = base.removeprefix("http://").split(":")
     idle: list[socket.socket] = []
     try:
+        stalled = socket.create_connection((host, int(port)), timeout=20)
+        stalled.sendall(b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n"
+                        b"Content-Type: application/sparql-query\r\n\r\nASK")  # 3 of 100
+        idle.append(stalled)
         for _ in range(1_100):  # each has sent half a request line and waits
             sock = socket.create_connection((host, int(port)), timeout=10)
             sock.sendall(b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n")
@@ -408,8 +484,10 @@ def test_half_open_connections_do_not_starve_a_client(served) -> None:
         assert (status, json.loads(body)["boolean"]) == (200, True)
         assert time.monotonic() - started < 2
         # and the half-sent requests are dropped after the 5 s header timeout
-        idle[0].settimeout(10)
-        assert idle[0].recv(100) == b""
+        idle[1].settimeout(10)
+        assert idle[1].recv(100) == b""
+        # and one that stalls in its body gets 408 after the 10 s body timeout
+        assert stalled.recv(1000).startswith(b"HTTP/1.1 408 ")
     finally:
         for sock in idle:
             sock.close()
@@ -469,6 +547,12 @@ def test_a_load_into_the_served_store_is_refused(served, sample_paths: list[Path
     assert done.returncode == 1
     assert f"cannot write to store {store}: `fiscal-kg serve` (pid {proc.pid}, " in done.stderr
     assert "is serving it; stop the server, write, then start it again" in done.stderr
+    # queries from the command line still read it (opened read-only beside the server)
+    query = subprocess.run([sys.executable, "-m", "fiscal_kg", "query", "documents", "--store",
+                            str(store), "--format", "csv"],
+                           capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert query.returncode == 0, query.stderr
+    assert len(query.stdout.splitlines()) == 1 + 5  # the header and the five sample reports
 
 
 def test_serving_and_writing_exclude_each_other(tmp_path: Path) -> None:
@@ -488,3 +572,17 @@ def test_serving_and_writing_exclude_each_other(tmp_path: Path) -> None:
     OxigraphStore(store_dir, read_only=True).close()  # readers are not in the way
     served.close()  # the server stopped: writing works again
     OxigraphStore(store_dir).close()
+
+
+def test_a_taken_port_is_a_message_not_a_traceback(sample_store_dir: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(sample_store_dir, store)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "fiscal_kg", "serve", "--store", str(store),
+                               "--port", str(port)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr == (f"fiscal-kg serve: cannot listen on 127.0.0.1:{port}: "
+                           "Address already in use\n")  # fmt: skip

@@ -32,6 +32,13 @@ PINNED = [
     ("001", "COMPL-NO-TABLES", None, "Warning", None, None),
     # "下设 27 个处室，分别是：…" lists 市社会保险中心水磨沟区分中心 twice: 26 different offices
     ("001", "NARR-COUNT-LIST", 55, "Violation", "26", "27"),
+    # 自评表 发放人数 "=53 人", its explanation "一季度特殊工伤人员实际补助发放为 52 人"
+    ("001", "PERF-NOTE-ACTUAL", 213, "Violation", "52", "53"),
+    # 补贴发放人数 target "≥53 人", its explanation "绩效指标设置大于 50 人属下限指标"
+    ("001", "PERF-NOTE-TARGET", 283, "Violation", "50", "53"),
+    # 发放干部人数 162 (≥150) and 发放工人人数 64 (≥50): "截至年末实际发放数小于年初绩效目标值"
+    ("001", "PERF-NOTE-DIRECTION", 400, "Violation", "162", "150"),
+    ("001", "PERF-NOTE-DIRECTION", 401, "Violation", "64", "50"),
     # 002 克州社会保险中心 2022 预算
     # 表五 208 基本支出 352.15 ≠ 20801 352.15 + 20805 48.28 (caused by line 218)
     ("002", "ARITH-PARENT-SUM", 217, "Violation", "352.15", "400.43"),

@@ -6,12 +6,14 @@ and reads the highlighted cell."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import json
 import os
 import select
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +26,8 @@ from fiscal_kg.cli import main
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PARENT_SUM_20801 = "636f2833230e4c33"  # ARITH-PARENT-SUM on 002's line 218 (20801)
 TIMEOUT = 30.0
+TRAMPOLINE = ("import os, sys; os.dup2(int(sys.argv[1]), 3); os.dup2(int(sys.argv[2]), 4); "
+              "os.execv(sys.argv[3], sys.argv[3:])")
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None,
@@ -40,19 +44,15 @@ class Browser:
         to_browser, self._write = os.pipe()
         self._read, from_browser = os.pipe()
 
-        def pipes_on_3_and_4() -> None:  # in the child, before exec
-            a, b = os.dup(to_browser), os.dup(from_browser)
-            os.dup2(a, 3)
-            os.dup2(b, 4)
-            os.set_inheritable(3, True)
-            os.set_inheritable(4, True)
-
+        # Chromium reads fd 3 and writes fd 4: a Python trampoline puts the pipes there and
+        # execs it (a preexec_fn would not be safe beside the test's server thread)
         self.proc = subprocess.Popen(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+            [sys.executable, "-c", TRAMPOLINE, str(to_browser), str(from_browser),
+             CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              "--no-first-run", f"--user-data-dir={profile}", "--remote-debugging-pipe",
              "--window-size=1400,1000", "about:blank"],
-            close_fds=False, preexec_fn=pipes_on_3_and_4,  # noqa: PLW1509 (no threads here)
+            pass_fds=(to_browser, from_browser),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         os.close(to_browser)
         os.close(from_browser)
@@ -103,9 +103,10 @@ class Browser:
         raise TimeoutError(f"never true: {expression}")
 
     def click(self, selector: str) -> None:
-        """A real mouse click (pressed, released) in the middle of the element."""
+        """A real mouse click (pressed, released) in the middle of the element's first box (a
+        link wrapped over two lines has nothing of it in the middle of its bounding box)."""
         box = self.js(f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
-                      "e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
+                      "e.scrollIntoView({block: 'center'}); const r = e.getClientRects()[0];"
                       "return [r.x + r.width / 2, r.y + r.height / 2]; })()")
         x, y = box  # type: ignore[misc]
         for kind in ("mousePressed", "mouseReleased"):
@@ -117,10 +118,8 @@ class Browser:
                                                     format="png")["data"]))
 
     def close(self) -> None:
-        try:
-            self.send("Browser.close")
-        except (ConnectionError, TimeoutError, RuntimeError, OSError):
-            pass
+        with contextlib.suppress(ConnectionError, TimeoutError, RuntimeError, OSError):
+            self.send("Browser.close")  # a browser that died already is closed too
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -145,7 +144,7 @@ def served_report(sample_store_dir: Path, tmp_path: Path):
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -164,7 +163,6 @@ def test_clicking_the_finding_highlights_352_15_in_002s_table(
     assert browser.js("document.querySelectorAll('#documents tbody tr').length") == 5
 
     # the index filters and sorts in the page itself
-    browser.page("Input.insertText", text="")  # focus is not needed for the input event below
     browser.js("const f = document.getElementById('filter'); f.value = '克孜勒苏';"
                "f.dispatchEvent(new Event('input'))")
     assert browser.js("[...document.querySelectorAll('#documents tbody tr')]"
@@ -186,6 +184,9 @@ def test_clicking_the_finding_highlights_352_15_in_002s_table(
     highlighted = browser.wait_for(
         "[...document.querySelectorAll('.hl')].map(e => [e.id, e.textContent])")
     assert highlighted == [["cell-218-5", "352.15"]]
+    assert browser.js("location.hash") == f"#finding-{PARENT_SUM_20801}"  # a link to share
+    assert browser.js("document.querySelector('.finding.selected').id") == (
+        f"finding-{PARENT_SUM_20801}")
     assert browser.js("[...document.querySelectorAll('.hl-related')].map(e => e.id)") == [
         "row-219"]  # the sub-item adding up to 303.87
     assert browser.js("document.getElementById('row-219').cells[2].textContent") == "303.87"

@@ -51,7 +51,7 @@ def site(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
     source = sample_pdf("04_").parent
     assert main(["report", "--store", str(store_dir), "--out", str(out),
-                 "--source", str(source), "--annotate"]) == 0
+                 "--source", str(source)]) == 0
     return out
 
 
@@ -154,8 +154,16 @@ def test_the_pages_are_valid_html(site: Path) -> None:
         parser.parse(page.read_bytes())  # raises on the first parse error
 
 
-def test_the_annotated_pdf_boxes_each_finding_with_a_place(site: Path) -> None:
-    pdf = pdfium.PdfDocument(str(site / "doc/d47c714e45c1/2026/department/budget.annotated.pdf"))
+def test_the_annotated_pdf_boxes_each_finding_with_a_place(
+    store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = sample_pdf("04_")
+    assert main(["report", "--store", str(store_dir), "--out", str(tmp_path), "--annotate",
+                 "--document", source.name, "--source", str(source.parent)]) == 0
+    copy = tmp_path / "doc/d47c714e45c1/2026/department/budget.annotated.pdf"
+    assert f"annotated {source.name}: 5 finding(s) boxed → {copy}" in capsys.readouterr().out
+    assert '<a href="budget.annotated.pdf">' in _html(tmp_path, PAGE_SFJ)
+    pdf = pdfium.PdfDocument(str(copy))
     page = pdf[8]  # page 9: the narrative lines 87–101
     annots = [pdfium_raw.FPDFPage_GetAnnot(page, i)
               for i in range(pdfium_raw.FPDFPage_GetAnnotCount(page))]
@@ -181,6 +189,8 @@ def test_a_review_stays_attached_when_the_report_is_validated_again(
 ) -> None:
     store = tmp_path / "store"
     shutil.copytree(store_dir, store)
+    assert main(["review", PARENT_SUM_20801, "--verdict", "false-alarm", "--store",
+                 str(store)]) == 0  # changed the reviewer's mind just after: the latest holds
     assert main(["review", PARENT_SUM_20801, "--verdict", "confirmed", "--note",
                  "基本支出 20801 应为 303.87", "--store", str(store)]) == 0
     assert main(["review", f"id:validation/report/result/{ROW_SPENDING_218}", "--verdict",
@@ -195,7 +205,8 @@ def test_a_review_stays_attached_when_the_report_is_validated_again(
     assert counts == [("Violation", "6"), ("Warning", "2"), ("Info", "2"), ("open", "8"),
                       ("confirmed", "1"), ("dismissed", "1")]
     finding = _element(_html(out, PAGE_002), f"finding-{PARENT_SUM_20801}")
-    assert '<span class="state">confirmed</span>' in finding and "基本支出 20801 应为 303.87" in finding
+    assert '<span class="state">confirmed</span>' in finding
+    assert "基本支出 20801 应为 303.87" in finding
     assert not (out / PAGE_SFJ).exists()  # --document: that report's page only
 
 
@@ -248,3 +259,59 @@ def test_spreadsheet_exports_open_in_excel(
     with excel.open(encoding="utf-8-sig", newline="") as fh:
         first = next(csv.DictReader(fh))
     assert list(first)[:2] == ["document", "table"]
+
+
+def test_the_live_view_serves_the_same_pages_and_crops(site: Path, store_dir: Path) -> None:
+    from rdflib import Graph, Literal, URIRef
+
+    from fiscal_kg.report.live import resolve_iri, view
+
+    sources = [sample_pdf("04_").parent]
+    with OxigraphStore(store_dir, read_only=True) as store:
+        index = view(store, "/")
+        page = view(store, "/" + PAGE_SFJ, sources)
+        crop = view(store, "/doc/d47c714e45c1/2026/department/budget/row-123.png", sources)
+        boxed = view(store, f"/doc/d47c714e45c1/2026/department/budget/finding-"
+                            f"{SFJ_CODE_AMOUNT}.png", sources)
+        js = view(store, "/assets/report.js")
+        refused = [view(store, p).status for p in (
+            "/../store/CURRENT", "/assets/../../cli.py", "/doc/x/2020/unit/budget.html",
+            "/finding/0000.html", "/doc/d47c714e45c1/2026/department/budget/row-1.png")]
+        see_other = resolve_iri(store, "doc/afbc89d0428c/2022/unstated/budget/cell/218-5")
+        turtle = resolve_iri(store, "doc/afbc89d0428c/2022/unstated/budget/cell/218-5",
+                             accept="text/turtle")
+        unknown = resolve_iri(store, "doc/afbc89d0428c/2022/unstated/budget/cell/999-9")
+    assert (index.status, index.body) == (200, (site / "index.html").read_bytes())
+    assert (page.status, page.body) == (200, (site / PAGE_SFJ).read_bytes())
+    folder = site / "doc/d47c714e45c1/2026/department/budget"
+    assert (crop.content_type, crop.body) == ("image/png", (folder / "row-123.png").read_bytes())
+    assert boxed.body == (folder / f"finding-{SFJ_CODE_AMOUNT}.png").read_bytes()
+    assert js.content_type.startswith("text/javascript") and b"function highlight" in js.body
+    assert refused == [404] * 5
+    assert (see_other.status, see_other.headers) == (
+        303, {"Location": f"/{PAGE_002}#cell-218-5"})
+    assert turtle.content_type.startswith("text/turtle")
+    graph = Graph().parse(data=turtle.body.decode(), format="turtle")
+    cell = URIRef(DOC_002 + "/cell/218-5")
+    fkg = "https://w3id.org/fiscal-kg/def#"
+    assert graph.value(cell, URIRef(fkg + "rawText")) == Literal("352.15")
+    assert graph.value(cell, URIRef(fkg + "codeNotation")) == Literal("20801")
+    assert unknown.status == 404
+
+
+def test_a_review_survives_reloading_and_revalidating_its_report(
+    store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(store_dir, store)
+    assert main(["review", PARENT_SUM_20801, "--verdict", "confirmed", "--store",
+                 str(store)]) == 0
+    assert main(["load", "--validate", "--force", "--store", str(store),
+                 str(SAMPLES / "002_0692fe3ff6bbe2a2.txt")]) == 1  # its Violations
+    capsys.readouterr()
+    with OxigraphStore(store, read_only=True) as opened:
+        from fiscal_kg.report import data
+
+        marked = {f.digest: f.state for f in data.findings(opened, DOC_002)}
+    assert marked[PARENT_SUM_20801] == "confirmed"
+    assert sorted(marked.values()).count("open") == len(marked) - 1

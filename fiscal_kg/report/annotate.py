@@ -16,7 +16,9 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
+from fiscal_kg.report import data
 from fiscal_kg.report.crops import Box
+from fiscal_kg.store import Store
 
 COLOURS = {"Violation": (200, 30, 30), "Warning": (230, 130, 0), "Info": (30, 110, 185)}
 
@@ -51,3 +53,18 @@ def annotate_pdf(source: Path, target: Path,
     finally:
         pdf.close()
     return count
+
+
+def finding_marks(store: Store, document: str) -> list[tuple[int, Box, str, str]]:
+    """(page, box, severity, text) of each finding whose cell or claim has a place."""
+    places: dict[str, tuple[int, Box]] = {}
+    for table in data.tables(store, document):
+        places.update({c.iri: (c.page, c.bbox) for c in table.cells if c.page and c.bbox})
+    places.update({c.iri: (c.page, c.bbox) for c in data.claims(store, document)
+                   if c.page and c.bbox})
+    marks = []
+    for f in data.findings(store, document):
+        place = places.get(f.value) or places.get(f.focus)
+        if place:
+            marks.append((place[0], place[1], f.severity, f"[{f.severity}] {f.rule}: {f.message}"))
+    return marks

@@ -17,6 +17,7 @@ from fiscal_kg.report import data
 from fiscal_kg.report.crops import RELATED, TARGET, Box
 from fiscal_kg.report.paths import local_anchor, page_path, relative
 from fiscal_kg.store import Store
+from loaders.rdf import CURRENCY_KEY
 
 HERE = Path(__file__).parent
 _SKELETON = Template((HERE / "templates" / "page.html").read_text("utf-8"))
@@ -24,6 +25,7 @@ _SKELETON = Template((HERE / "templates" / "page.html").read_text("utf-8"))
 # A crop maker: (page, boxes of the band, boxes to mark with colours, file stem) → the image's
 # path relative to the report folder, or None when the report's PDF is not at hand.
 CropMaker = Callable[[int, list[Box], list[tuple[Box, tuple[int, int, int]]], str], str | None]
+
 
 class Place(NamedTuple):
     """Where a cell or a sentence is printed in the PDF (column -1 for a sentence)."""
@@ -35,6 +37,8 @@ class Place(NamedTuple):
     raw: str
 
 
+SEVERITY_ORDER = {s: i for i, s in enumerate(data.SEVERITIES)}
+CURRENCY_LABEL = {key: label for label, key in CURRENCY_KEY.items()}  # wan-yuan → 万元
 COUNT_COLUMNS = ("Violation", "Warning", "Info", "open", "confirmed", "dismissed")
 COUNT_LABELS = {"Violation": "违规 Violation", "Warning": "警告 Warning", "Info": "提示 Info",
                 "open": "待审 open", "confirmed": "确认 confirmed", "dismissed": "误报 dismissed"}
@@ -74,8 +78,8 @@ def index_page(store: Store) -> str:
                  f"<td>{_e(d.file)}</td>", f'<td class="amount">{score}</td>']
         cells += [f'<td class="amount count-{c}">{d.counts.get(c, 0)}</td>'
                   for c in COUNT_COLUMNS]
-        rows.append(f'<tr id="doc-{_e(page_path(d.iri)[4:-5].replace("/", "-"))}">'
-                    f'{"".join(cells)}</tr>')
+        row_id = "doc-" + page_path(d.iri).removeprefix("doc/").removesuffix(".html")
+        rows.append(f'<tr id="{_e(row_id.replace("/", "-"))}">{"".join(cells)}</tr>')
     totals = {c: sum(d.counts.get(c, 0) for d in docs) for c in COUNT_COLUMNS}
     summary = ", ".join(f"{totals[c]} {COUNT_LABELS[c]}" for c in COUNT_COLUMNS)
     body = (f"<h1>报告 Reports ({len(docs)})</h1><p>{_e(summary)}</p>"
@@ -91,9 +95,11 @@ def index_page(store: Store) -> str:
 # ---------------------------------------------------------------------------
 
 
-def document_page(store: Store, iri: str, crops: CropMaker | None = None) -> str | None:
+def document_page(store: Store, iri: str, crops: CropMaker | None = None,
+                  annotated: str | None = None) -> str | None:
     """A report's page: metadata, its tables, its findings beside them, its narrative claims
-    linked to the cells they restate; crops of the PDF when ``crops`` can make them.
+    linked to the cells they restate; crops of the PDF when ``crops`` can make them, a link to
+    its ``annotated`` PDF (relative to the page) when there is one.
     None when the store holds no such report."""
     docs = data.documents(store, iri)
     if not docs:
@@ -102,7 +108,8 @@ def document_page(store: Store, iri: str, crops: CropMaker | None = None) -> str
     path = page_path(iri)
     tables = data.tables(store, iri)
     claims = data.claims(store, iri)
-    findings = data.findings(store, iri)
+    findings = sorted(data.findings(store, iri),  # the most severe first, then by line
+                      key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.line or 0))
     cells = {c.iri: c for t in tables for c in t.cells}
     crops = crops if doc.is_pdf else None
     tables_html = "".join(_table(t, crops) for t in tables) or "<p>没有表格 no tables</p>"
@@ -113,7 +120,9 @@ def document_page(store: Store, iri: str, crops: CropMaker | None = None) -> str
     places.update({c.iri: Place(c.page, c.bbox, c.line, -1, c.raw)
                    for c in claims if c.page and c.bbox})
     findings_html = "".join(_finding(f, ids, places, crops) for f in findings)
-    body = (f"<h1>{_e(doc.title or doc.unit)}</h1>{_meta(doc)}"
+    link = (f'<p><a href="{_e(annotated)}">批注PDF annotated PDF: {_e(annotated)}</a></p>'
+            if annotated else "")
+    body = (f"<h1>{_e(doc.title or doc.unit)}</h1>{_meta(doc)}{link}"
             '<div class="layout"><div class="content">'
             f"<h2>表格 Tables ({len(tables)})</h2>{tables_html}"
             f'<h2>说明 Narrative claims ({len(claims)})</h2><ol class="claims">{claims_html}</ol>'
@@ -158,8 +167,9 @@ def _table(table: data.Table, crops: CropMaker | None) -> str:
                     if src else "<td></td>")
         rows.append(f'<tr id="row-{first.line}"><td>{_e(first.code)}</td>'
                     f"<td>{_e(first.row_label)}</td>{amounts}{crop}</tr>")
+    currency = CURRENCY_LABEL.get(table.currency, table.currency)
     caption = " ".join(x for x in (f"表{table.number}" if table.number else "", table.title,
-                                    f"（{table.currency}）" if table.currency else "") if x)
+                                    f"（单位：{currency}）" if currency else "") if x)
     return (f'<table id="{_e(tid)}"><caption>{_e(caption)}</caption><thead><tr>'
             f"<th>编码 code</th><th>名称 name</th>{head}{print_head}</tr></thead>"
             f'<tbody>{"".join(rows)}</tbody></table>')

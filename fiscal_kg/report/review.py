@@ -46,10 +46,10 @@ def add_review(store: Store, finding: str, verdict: str, note: str = "",
     """Mark ``finding`` (an IRI in the validation graph); returns the review's IRI."""
     if verdict not in VERDICTS:
         raise ReviewError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
-    when = (when or datetime.now(UTC)).replace(microsecond=0)
-    stamp = when.strftime("%Y%m%dT%H%M%SZ")
+    when = when or datetime.now(UTC)
+    stamp = when.strftime("%Y%m%dT%H%M%S%fZ")  # to the microsecond: two marks, two reviews
     review = ox.NamedNode(f"{REVIEW}{finding.rsplit('/', 1)[-1]}/{stamp}")
-    time = ox.Literal(when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    time = ox.Literal(when.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
                       datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))
     triples = [
         (review, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),

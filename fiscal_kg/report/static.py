@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fiscal_kg.report import data, pages
+from fiscal_kg.report.annotate import annotate_pdf, finding_marks
 from fiscal_kg.report.crops import CONTEXT, Box, PageImages, find_source, save_png
 from fiscal_kg.report.paths import page_path
 from fiscal_kg.store import Store
@@ -26,6 +27,7 @@ class Written:
     findings: int = 0
     crops: int = 0
     missing_sources: list[str] = field(default_factory=list)  # PDFs not found: no crops
+    annotated: list[tuple[str, Path, int]] = field(default_factory=list)  # file, copy, marks
 
 
 class FolderCrops:
@@ -34,6 +36,7 @@ class FolderCrops:
     def __init__(self, out: Path, doc_path: str, pdf: Path) -> None:
         self.folder = doc_path.removesuffix(".html")
         self.out = out
+        self.pdf = pdf
         self.images = PageImages(pdf)
         self.count = 0
 
@@ -44,12 +47,13 @@ class FolderCrops:
                  if finding else self.images.band(page, boxes, marks=marks))
         save_png(image, self.out / rel)
         self.count += 1
-        return rel.rsplit("/", 2)[-2] + "/" + rel.rsplit("/", 1)[-1]  # relative to the page
+        return f"{Path(self.folder).name}/{stem}.png"  # relative to the report's page
 
 
 def write_report(store: Store, out: Path, documents: list[str] | None = None,
-                 sources: list[Path] | None = None) -> Written:
-    """Write the view of ``documents`` (default: all) to ``out``; the index lists them all."""
+                 sources: list[Path] | None = None, annotate: bool = False) -> Written:
+    """Write the view of ``documents`` (default: all) to ``out``; the index lists them all.
+    With ``annotate``, each PDF found gets its annotated copy, linked from its page."""
     written = Written()
     out.mkdir(parents=True, exist_ok=True)
     shutil.copytree(pages.HERE / "assets", out / "assets", dirs_exist_ok=True)
@@ -58,8 +62,14 @@ def write_report(store: Store, out: Path, documents: list[str] | None = None,
     for doc in docs:
         path = page_path(doc.iri)
         crops = _crops(doc, out, path, sources or [], written)
+        annotated = None
+        if annotate and crops is not None:
+            target = out / (path.removesuffix(".html") + ".annotated.pdf")
+            count = annotate_pdf(crops.pdf, target, finding_marks(store, doc.iri))
+            written.annotated.append((doc.file, target, count))
+            annotated = target.name
         try:
-            html = pages.document_page(store, doc.iri, crops)
+            html = pages.document_page(store, doc.iri, crops, annotated)
         finally:
             if crops is not None:
                 written.crops += crops.count

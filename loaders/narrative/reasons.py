@@ -69,7 +69,7 @@ def find_reasons(blocks: list[Block], claims: list[Claim]) -> list[ChangeReason]
                   on_line[0] if on_line else None)
         if at is None:
             continue
-        reason = next((s for s in _window(sentences, at)
+        reason = next((s for s in _window(sentences, at, amount)
                        if _REASON_RE.search(s.text)), None)
         reasons.append(ChangeReason(claim_index=index, line=claim.line,
                                     reason_line=reason.first if reason else None,
@@ -80,7 +80,7 @@ def find_reasons(blocks: list[Block], claims: list[Claim]) -> list[ChangeReason]
 _MAX_RUN = 8  # sentences a run of changes may take before its reason
 
 
-def _window(sentences: list[_Sentence], at: int) -> list[_Sentence]:
+def _window(sentences: list[_Sentence], at: int, amount: str) -> list[_Sentence]:
     """The clause and the run that shares its reason: more clauses of its paragraph or the
     next ("收入…增加24,558.18万元；事业收入0万元。支出…增加24,491.71万元。…收入支出增加的主要原因
     是…"), or a breakdown ("…增加25万元。其中：（一）…主要原因是…"). A new list item, or a clause
@@ -91,7 +91,7 @@ def _window(sentences: list[_Sentence], at: int) -> list[_Sentence]:
         if s.item and not breakdown:
             break
         if _REASON_RE.search(s.text):
-            if not _AMOUNT_CHANGE_RE.search(s.text) or breakdown:
+            if breakdown or _explains_run(s.text, window[-1], window[0], amount):
                 window.append(s)
             break
         joined = window[-1].text.rstrip().endswith(("；", ";"))  # a clause of the same sentence
@@ -101,6 +101,20 @@ def _window(sentences: list[_Sentence], at: int) -> list[_Sentence]:
         elif not (breakdown or joined or _continues(s.text)):
             break
     return window
+
+
+def _explains_run(reason: str, previous: _Sentence, first: _Sentence, amount: str) -> bool:
+    """Whether a reason after a run explains the run's first change. One with a subject of its
+    own ("财政拨款收入支出增加的主要原因是…") explains the run; a bare "主要原因是…" explains the
+    change just before it, so it is the first one's only when that change is the first or
+    restates its amount; one printing a change amount of its own is another item's."""
+    if _AMOUNT_CHANGE_RE.search(reason):
+        return False
+    head = reason[: _REASON_RE.search(reason).start()]  # type: ignore[union-attr]
+    if len(re.sub(r"[^\u4e00-\u9fff]", "", head.replace("主要", ""))) >= 2:
+        return True
+    return previous is first or not _AMOUNT_CHANGE_RE.search(previous.text) or (
+        amount in _plain(previous.text))
 
 
 def _plain(text: str) -> str:

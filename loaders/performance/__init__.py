@@ -14,6 +14,7 @@ from __future__ import annotations
 from loaders.model import Block, DocumentMeta, LoadWarning, PerformanceTable
 from loaders.performance.build import read_region
 from loaders.performance.locate import find_regions
+from loaders.performance.notes import read_note
 from loaders.performance.text import name_key
 
 __all__ = ["extract_performance"]
@@ -29,4 +30,7 @@ def extract_performance(
     narrative_key = "".join(name_key(b.text) for b in blocks if b.kind != "table")
     for region in find_regions(blocks):
         tables.extend(read_region(region, report_unit, warnings, narrative_key))
+    for table in tables:
+        for indicator in table.indicators:
+            read_note(indicator)
     return tables, warnings

@@ -37,12 +37,16 @@ class Chunk(NamedTuple):
     start: int  # display column of the first character
     end: int  # display column after the last character
     text: str
+    # Character offsets [first, end) on the line: pdftotext -layout places each word at its x
+    # in character widths, a wide character counting one, so these give horizontal position.
+    span: tuple[int, int] = (0, 0)
 
 
 def chunks(line: str) -> list[Chunk]:
     """Chunks of a line with display-column positions."""
     if line.isascii():
-        return [Chunk(m.start(), m.end(), m.group(0)) for m in _CHUNK_RE.finditer(line)]
+        return [Chunk(m.start(), m.end(), m.group(0), m.span())
+                for m in _CHUNK_RE.finditer(line)]
     out: list[Chunk] = []
     x = 0  # display column of offset ``prev``
     prev = 0
@@ -50,7 +54,7 @@ def chunks(line: str) -> list[Chunk]:
         start, text = m.start(), m.group(0)
         x += display_width(line[prev:start])  # the whitespace run before the chunk
         width = display_width(text)
-        out.append(Chunk(x, x + width, text))
+        out.append(Chunk(x, x + width, text, m.span()))
         x += width
         prev = m.end()
     return out
@@ -201,14 +205,31 @@ def grid(rows: list[tuple[int, list[Chunk]]]) -> list[Row]:
     out: list[Row] = []
     for (idx, row), cols in zip(rows, placed, strict=True):
         lineno = idx + 1
-        cells = [Cell(text="", line=lineno) for _ in used]
+        members: dict[int, list[Chunk]] = {}
         for c, col in zip(row, cols, strict=True):
-            k = index[col]
-            # Two chunks in one column: keep both texts rather than lose one.
-            raw = f"{cells[k].raw or cells[k].text} {c.text}" if cells[k].text else c.text
-            cells[k] = make_cell(raw, lineno)
+            members.setdefault(index[col], []).append(c)
+        cells = [Cell(text="", line=lineno) for _ in used]
+        for k, group in members.items():
+            cells[k] = positioned_cell(group, lineno)
         out.append(Row(cells=cells, line=lineno))
     return out
+
+
+def positioned_cell(group: list[Chunk], lineno: int) -> Cell:
+    """One cell of the chunks of a column, with their character columns. Two chunks in one
+    column keep both texts rather than lose one, and the spaces between them in ``raw``
+    (so each one's position stays known)."""
+    first, last = group[0].span[0], group[-1].span[1]
+    if len(group) == 1:
+        cell = make_cell(group[0].text, lineno)
+    else:
+        raw = "".join(
+            (" " * (c.span[0] - prev.span[1]) if prev else "") + c.text
+            for prev, c in zip([None, *group[:-1]], group, strict=True))
+        text = make_cell(raw, lineno).text
+        cell = Cell(text=text, line=lineno, raw=raw if raw != text else None)
+    cell.span = (first, last)
+    return cell
 
 
 class AlignedReader:

@@ -156,4 +156,6 @@ def text_block(line: str, lineno: int) -> Block | None:
     if not text:
         return None
     kind = "heading" if md_heading or looks_like_title(text) else "paragraph"
-    return Block(kind=kind, line=lineno, end_line=lineno, text=text, layout="text")
+    # The line as printed when cleaning moved its words: their columns (``Block.raw``).
+    raw = line.rstrip() if not md_heading and line.rstrip() != text else None
+    return Block(kind=kind, line=lineno, end_line=lineno, text=text, layout="text", raw=raw)

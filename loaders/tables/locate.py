@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass, field
 
 from loaders.codelists import currency_unit, label_key
-from loaders.model import Block, Cell, Row
+from loaders.model import Block, Row
 from loaders.tables import lookup, pieces, recognise
+from loaders.tables.positions import line_cell
 
 # "编制单位：X", "单位：万元", "金额单位：万元", "单位：316002-X", several per line.
 _META_NAMES = (
@@ -47,6 +48,7 @@ class Item:
     text: str = ""
     row: Row | None = None
     layout: str = ""  # the reader that made the row
+    raw: str | None = None  # a line of text as printed, for its words' columns
 
 
 @dataclass
@@ -120,7 +122,8 @@ def _items(blocks: list[Block]) -> list[Item]:
         if b.kind != "table":
             for k, part in enumerate(b.text.split("\n")):
                 if part.strip():
-                    items.append(Item(line=b.line + k, text=part.strip()))
+                    items.append(Item(line=b.line + k, text=part.strip(),
+                                      raw=b.raw if b.line == b.end_line else None))
             continue
         for row in b.rows:
             texts = [t for t in row.texts() if t]
@@ -251,16 +254,16 @@ def locate(blocks: list[Block], unit_name: str | None) -> Located:
                 continue
             if first_after and _row_of_text(items, i, text):
                 # A row the text tool printed as a line of its own.
-                cur.rows.append(Row([Cell(text=text, line=it.line)], it.line))
+                cur.rows.append(Row([line_cell(it.raw, text, it.line)], it.line))
                 cur.text_lines.add(it.line)
                 continue
             close()
         elif cur.titled and pieces.text_row_pieces(text) is not None:
-            cur.rows.append(Row([Cell(text=text, line=it.line)], it.line))
+            cur.rows.append(Row([line_cell(it.raw, text, it.line)], it.line))
             cur.text_lines.add(it.line)
         elif _SECTION_RE.match(text) or len(text) > _SHORT_TEXT or recognise.looks_like_title(text):
             close()
         elif cur.titled:
-            cur.pre.append(Row([Cell(text=text, line=it.line)], it.line))
+            cur.pre.append(Row([line_cell(it.raw, text, it.line)], it.line))
     close()
     return Located(regions, announced)

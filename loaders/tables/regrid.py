@@ -15,21 +15,26 @@ the join is a column concept of ``columns.ttl``, group headers above them
 left out), and each data row's amounts fill those leaves in order. A row
 that prints fewer amounts than there are leaves (blank cells) keeps its
 first amount under the first leaf — the table's total column — and the
-others are placed by ``placement`` from the table's sums; what no sum
-places is kept under an unplaced column with a warning, never dropped.
+others are placed by ``placement`` from the table's sums, then, where the
+sums leave a row open and the text kept the words' columns, each amount
+under the leaf whose header stands nearest (``positions``; only when that
+keeps the amounts' order and no two share a leaf); what neither places is
+kept under an unplaced column with a warning, never dropped.
 The rebuilt rows are an ordinary grid for ``header``/``rows``/``summary``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from loaders.codelists import label_key
 from loaders.model import Cell, LoadWarning, Row
 from loaders.tables import lookup, placement, sangong_text
 from loaders.tables.cells import parse_amount
 from loaders.tables.header import STRUCTURAL
-from loaders.tables.pieces import Piece, mangled, row_pieces
+from loaders.tables.pieces import Piece, is_amount_token, mangled, row_pieces
+from loaders.tables.positions import Span, distance, nearest, word_spans
 from loaders.tables.rows import is_total_label
 
 _PATTERN_ROWS = 3
@@ -42,6 +47,7 @@ class Leaf:
     col: int
     row: int
     order: int
+    span: Span | None = None  # character columns on its line, when the text kept them
 
 
 @dataclass
@@ -94,29 +100,58 @@ def _header_tokens(header: list[Row]) -> list[Leaf]:
     out: list[Leaf] = []
     n = 0
     for r, row in enumerate(header):
-        for c, text in enumerate(row.texts()):
+        for c, cell in enumerate(row.cells):
+            text = cell.text
             if not text:
                 continue
-            words = [text] if lookup.column_key(text) else text.split()
-            for w in words:
-                out.append(Leaf(w, lookup.column_key(w), c, r, n))
+            spans = word_spans(cell)
+            if lookup.column_key(text):
+                whole = [s for _, s in spans]
+                cover = (whole[0][0], whole[-1][1]) if whole and all(whole) else None
+                words = [(text, cover)]
+            else:
+                words = spans
+            for w, span in words:
+                out.append(Leaf(w, lookup.column_key(w), c, r, n, span))  # type: ignore[arg-type]
                 n += 1
     return out
 
 
 def _join_fragments(tokens: list[Leaf]) -> list[Leaf]:
-    """Header words cut by a line wrap ("事业单位" … "经营收入" in one column)
-    joined when the join names a column concept; placed at the last piece."""
+    """Header words cut by a line wrap ("事业单位" … "经营收入" in one column; "附属单" /
+    "位上" / "缴收入", "本年收入合" / "计" as pdftotext splits a centred header) joined when
+    the join names a column concept; placed at the last piece. Pieces stand one above the
+    other: in one reader column, or overlapping on the line when the text kept positions."""
     out = list(tokens)
     for a in [t for t in tokens if t.key is None]:
-        below = [b for b in out if b.col == a.col and b.row > a.row]
-        for b in sorted(below, key=lambda t: (t.row, t.order)):
-            key = _amount_concept(a.text + b.text)
-            if key and a in out:
-                out.remove(a)
-                out[out.index(b)] = Leaf(a.text + b.text, key, b.col, b.row, b.order)
+        if a not in out:
+            continue
+        below = sorted((b for b in out if b.row > a.row and _stacked(a, b)),
+                       key=lambda t: (t.row, t.order))
+        parts = [a]
+        for b in below:
+            if b.row == parts[-1].row:
+                continue  # one piece per line
+            text = "".join(p.text for p in parts) + b.text
+            key = _amount_concept(text)
+            if key:
+                for p in parts:
+                    out.remove(p)
+                spans = [p.span for p in (*parts, b)]
+                span = (min(x[0] for x in spans), max(x[1] for x in spans)) \
+                    if all(spans) else None  # type: ignore[index]
+                out[out.index(b)] = Leaf(text, key, b.col, b.row, b.order, span)
                 break
+            if b.key is not None or b.span is None:
+                continue  # a word of its own: the fragment may go on below it
+            parts.append(b)
     return out
+
+
+def _stacked(a: Leaf, b: Leaf) -> bool:
+    if a.span is not None and b.span is not None:
+        return distance(a.span, b.span) == 0
+    return a.col == b.col
 
 
 def _leaves(tokens: list[Leaf], at_least: int) -> list[Leaf] | None:
@@ -214,22 +249,24 @@ def _rebuild_code_table(tokens: list[Leaf], data: list[Row]) -> Rebuilt | None:
         amounts = [p.text for p in ps if p.kind == "amount"]
         if not codes and not label and k < len(parsed) - 1:
             continue  # amounts printed apart from their row: reported as not read
-        rows.append((row.line, codes, label, amounts))
+        rows.append((row.line, codes, label, amounts, _amount_spans(row, len(amounts))))
     if not _leaves_add_up(leaves, [r[3] for r in rows]):
         return None
-    has_total = any(is_total_label(label) and not codes for _, codes, label, _ in rows)
+    has_total = any(is_total_label(label) and not codes for _, codes, label, _, _ in rows)
     leading = leading_columns(counts, n)
     lines = [_line(f"r{k}", codes if codes else ("TOTAL" if is_total_label(label) else None),
                    _code_parent(codes, has_total), amounts, n, leading)
-             for k, (_, codes, label, amounts) in enumerate(rows)]
+             for k, (_, codes, label, amounts, _) in enumerate(rows)]
     placement.solve([ln for ln in lines if ln.amounts], n)
+    if _place_by_position(lines, [r[4] for r in rows], leaves):
+        placement.solve([ln for ln in lines if ln.amounts], n)
     extra = max((len(ln.amounts) - 1 for ln in lines if ln.slots is None), default=0)
     code_h, name_h = _code_header(tokens)
     line0 = data[0].line - 1
     out = Rebuilt([Row([_cell(code_h, line0), _cell(name_h, line0)]
                        + [_cell(leaf.text, line0) for leaf in leaves]
                        + [_cell("", line0) for _ in range(extra)], line0)])
-    for (line, codes, label, _), ln in zip(rows, lines, strict=True):
+    for (line, codes, label, _, _), ln in zip(rows, lines, strict=True):
         cells = [_cell(codes, line), _cell(label, line)]
         cells += _cells(ln, n, extra, line, 2, out)
         out.rows.append(Row(cells, line))
@@ -237,6 +274,32 @@ def _rebuild_code_table(tokens: list[Leaf], data: list[Row]) -> Rebuilt | None:
     if leading:
         out.warnings.append(_leading_warning(leading, leaves, rows[0][0]))
     return out
+
+
+def _amount_spans(row: Row, count: int) -> list[Span] | None:
+    """The columns of a row's ``count`` amounts, when the text kept them."""
+    spans = [s for cell in row.cells for w, s in word_spans(cell) if is_amount_token(w)]
+    if len(spans) != count or any(s is None for s in spans):
+        return None
+    return spans  # type: ignore[return-value]
+
+
+def _place_by_position(lines: list[placement.Line], spans: list[list[Span] | None],
+                       leaves: list[Leaf]) -> bool:
+    """Open lines placed by where their amounts stand: each under the one leaf whose header
+    is nearest, when every amount has one, the first is the total's and the order holds."""
+    heads = [leaf.span for leaf in leaves]
+    if not all(heads):
+        return False
+    placed = False
+    for ln, where in zip(lines, spans, strict=True):
+        if ln.slots is not None or where is None or len(where) != len(ln.amounts):
+            continue
+        slots = [nearest(s, heads) for s in where]  # type: ignore[arg-type]
+        if slots[0] == 0 and None not in slots and all(
+                a < b for a, b in pairwise(slots)):  # type: ignore[operator]
+            ln.slots, ln.sure, placed = tuple(slots), True, True  # type: ignore[arg-type]
+    return placed
 
 
 def _leading_warning(k: int, leaves: list[Leaf], line: int) -> LoadWarning:

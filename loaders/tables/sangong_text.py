@@ -7,8 +7,10 @@ own — with blank cells where an item is nil. The items are 三公 line items
 of ``line-items.ttl``, and their hierarchy is the table's own check: 合计 is
 the sum of 出国 + 接待 + 公务用车, 公务用车 of 购置 + 运行. So the amounts are
 placed under the items in printed order where the identities allow exactly
-one placement; an amount no identity places stays in an unrecognised column
-(reported by the caller), the first one is 合计's.
+one placement; where the identities leave a choice (合计 1.00 and one item 1.00: 出国 or
+接待?), the item whose header stands nearest to the amount on the line decides, when the text
+kept the words' columns (``positions``) and one is nearest. An amount neither places stays in
+an unrecognised column (reported by the caller), the first one is 合计's.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from loaders.model import Cell, Row
 from loaders.tables import lookup
 from loaders.tables.cells import parse_amount
 from loaders.tables.header import SUBTOTAL_WORDS
+from loaders.tables.pieces import is_amount_token
 from loaders.tables.placement import half_unit
+from loaders.tables.positions import Span, distance, nearest, word_spans
 
 ROOT = "sangong-total"
 _YEAR_HEAD = re.compile(r"^(?:19|20)\d{2}年度?")
@@ -37,6 +41,7 @@ class Word:
     row: int
     order: int
     item: str | None = None  # line item it names; ROOT for 合计
+    span: Span | None = None  # character columns on its line, when the text kept them
 
 
 def _item(text: str) -> str | None:
@@ -53,18 +58,30 @@ def header_words(header: list[Row]) -> list[Word]:
     n = 0
     for r, row in enumerate(header):
         positioned = len(row.cells) > 1
-        for c, text in enumerate(row.texts()):
-            for w in text.split():
-                words.append(Word(w, c if positioned else -1, r, n, _item(w)))
+        for c, cell in enumerate(row.cells):
+            for w, span in word_spans(cell):
+                words.append(Word(w, c if positioned else -1, r, n, _item(w), span))
                 n += 1
     for a in [w for w in words if w.item is None and label_key(w.text) not in SUBTOTAL_WORDS]:
-        for b in [w for w in words if w.col == a.col and w.row > a.row and w.item is None]:
+        for b in [w for w in words if _same_column(a, w) and w.row > a.row and w.item is None]:
             item = _item(a.text + b.text)
             if item and a in words and b in words:
                 words.remove(a)
-                words[words.index(b)] = Word(a.text + b.text, b.col, b.row, b.order, item)
+                words[words.index(b)] = Word(a.text + b.text, b.col, b.row, b.order, item,
+                                             _cover(a.span, b.span))
                 break
     return words
+
+
+def _same_column(a: Word, b: Word) -> bool:
+    """Words one above the other: the same reader column, or overlapping columns on the line."""
+    if a.span is not None and b.span is not None:
+        return distance(a.span, b.span) == 0
+    return a.col == b.col
+
+
+def _cover(a: Span | None, b: Span | None) -> Span | None:
+    return (min(a[0], b[0]), max(a[1], b[1])) if a is not None and b is not None else None
 
 
 def is_column_form(words: list[Word]) -> bool:
@@ -77,6 +94,7 @@ class Leaf:
     text: str
     item: str
     group: str | None = None  # the group header printed over a 小计 leaf
+    span: Span | None = None  # where its header stands on the line
 
 
 def leaves(words: list[Word]) -> list[Leaf] | None:
@@ -93,8 +111,10 @@ def leaves(words: list[Word]) -> list[Leaf] | None:
                  key=lambda w: (w.col, w.row, w.order))
     # "合计" is the 三公 total; a group title naming the total ("“三公”经费预算数") is no column.
     own = [w for w in own if w.item != ROOT or label_key(w.text) in SUBTOTAL_WORDS]
-    if any(w.col < 0 for w in own):
+    if any(w.col < 0 and w.span is None for w in own):
         return None  # an item on a line of text: where it stands is lost
+    if all(w.span is not None for w in own):
+        own.sort(key=lambda w: (w.span[0] + w.span[1], w.row, w.order))  # type: ignore[index]
     out: list[Leaf] = []
     for k, w in enumerate(own):
         if label_key(w.text) in SUBTOTAL_WORDS and w.item is None:
@@ -102,15 +122,15 @@ def leaves(words: list[Word]) -> list[Leaf] | None:
             parent = next((g for g in lookup.ancestors("line-items", nxt or "") if g in groups),
                           None)
             if k == 0 or parent is None:
-                out.append(Leaf(w.text, ROOT))
+                out.append(Leaf(w.text, ROOT, span=w.span))
             else:
-                out.append(Leaf(w.text, parent, group_text[parent]))
+                out.append(Leaf(w.text, parent, group_text[parent], w.span))
         else:
-            out.append(Leaf(w.text, w.item or ROOT))
+            out.append(Leaf(w.text, w.item or ROOT, span=w.span))
     seen = {leaf.item for leaf in out}
     others = sorted((w for w in words if w.item and w.item not in sangong and w.item not in seen),
                     key=lambda w: (w.col < 0, w.col, w.row, w.order))
-    out += [Leaf(w.text, w.item) for w in others if w.item]
+    out += [Leaf(w.text, w.item, span=w.span) for w in others if w.item]
     return out
 
 
@@ -135,9 +155,11 @@ def _nearest(item: str, cols: list[Leaf]) -> int | None:
     return None
 
 
-def place(amounts: list[str], cols: list[Leaf]) -> dict[int, int]:
-    """amount index → column, for the amounts the identities place; the first
-    amount is 合计's."""
+def place(amounts: list[str], cols: list[Leaf],
+          spans: list[Span | None] | None = None) -> dict[int, int]:
+    """amount index → column, for the amounts the identities place (or, among the columns
+    they leave open, the one whose header stands nearest, when positions are known); the
+    first amount is 合计's."""
     n = len(cols)
     values = [parse_amount(a) or Decimal(0) for a in amounts]
     tol = half_unit(amounts)
@@ -148,10 +170,23 @@ def place(amounts: list[str], cols: list[Leaf]) -> dict[int, int]:
             fits.append(slots)
     placed: dict[int, int] = {0: 0} if amounts else {}
     for i in range(1, len(amounts)):
-        choices = {f[i] for f in fits}
+        choices = sorted({f[i] for f in fits})
+        if len(choices) > 1 and spans is not None:
+            span, heads = spans[i], [cols[c].span for c in choices]
+            if span is not None and all(h is not None for h in heads):
+                k = nearest(span, heads)  # type: ignore[arg-type]
+                if k is not None:
+                    fits = [f for f in fits if f[i] == choices[k]]
+                    choices = [choices[k]]
         if len(choices) == 1:
-            placed[i] = choices.pop()
+            placed[i] = choices[0]
     return placed
+
+
+def amount_spans(row: Row, count: int) -> list[Span | None] | None:
+    """The columns of a row's ``count`` amounts, when the text kept them."""
+    spans = [s for cell in row.cells for w, s in word_spans(cell) if is_amount_token(w)]
+    return spans if len(spans) == count and all(s is not None for s in spans) else None
 
 
 def _in_group(k: int, cols: list[Leaf]) -> bool:
@@ -181,7 +216,8 @@ def rebuild_rows(header: list[Row], data: list[Row], amounts_of: Callable[[Row],
     open_lines: list[int] = []
     placed = []
     for r, amounts in zip(data, rows_amounts, strict=True):
-        p = place(amounts, cols) if len(amounts) <= len(cols) else {}
+        p = place(amounts, cols, amount_spans(r, len(amounts))) \
+            if len(amounts) <= len(cols) else {}
         if len(p) < len(amounts):
             open_lines.append(r.line)
         placed.append(p)

@@ -4,9 +4,11 @@
 "use strict";
 
 function highlight(link) {
-  document.querySelectorAll(".hl, .hl-related").forEach(function (el) {
-    el.classList.remove("hl", "hl-related");
+  document.querySelectorAll(".hl, .hl-related, .selected").forEach(function (el) {
+    el.classList.remove("hl", "hl-related", "selected");
   });
+  var finding = link.closest(".finding");
+  if (finding) { finding.classList.add("selected"); }
   var target = document.getElementById(link.dataset.target);
   (link.dataset.related || "").split(" ").forEach(function (id) {
     var el = id && document.getElementById(id);
@@ -19,7 +21,12 @@ function highlight(link) {
 }
 
 document.querySelectorAll("a.goto").forEach(function (link) {
-  link.addEventListener("click", function () { highlight(link); });
+  link.addEventListener("click", function (event) {
+    event.preventDefault();  // the anchor's own jump would put the cell at the window's top edge
+    highlight(link);
+    var finding = link.closest(".finding");
+    if (finding) { history.replaceState(null, "", "#" + finding.id); }  // a link to share
+  });
 });
 
 // opened as page.html#finding-… (from a finding's own page): highlight at once
