@@ -309,7 +309,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     path = existing_store_path(args.store)
     return server.serve(path, port=args.port, timeout_s=args.timeout, max_rows=args.max_rows,
                         host=args.host, allowed_services=tuple(args.allow_service),
-                        max_result_bytes=args.max_bytes, max_memory_mib=args.max_memory)
+                        max_result_bytes=args.max_bytes, max_memory_mib=args.max_memory,
+                        sources=tuple(Path(s) for s in args.source))
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -480,6 +481,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="let queries use SERVICE <URL> (repeatable; default: SERVICE refused)")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1; see README, Security)")
+    p.add_argument("--source", action="append", default=[], metavar="FILE|DIR",
+                   help="where the reports' PDFs are, for the page crops of the findings view "
+                   "at /findings/ (searched by file name, checked by SHA-256; default: none)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("report", parents=[common],

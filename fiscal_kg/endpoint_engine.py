@@ -30,8 +30,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-ENGINE_GRACE_S = 1.0  # Oxigraph's own limit is this much longer: the front answers first
 WATCH_INTERVAL_S = 0.1
+MAX_KEPT = 32  # idle connections to the child kept open (queries run 8 at a time)
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -71,15 +71,19 @@ def oxigraph_binary() -> str:
     raise FileNotFoundError("the Oxigraph server is missing: pip install oxigraph")
 
 
-def server_command(store_dir: Path, port: int, timeout_s: float) -> list[str]:
-    """The Oxigraph child: read-only, loopback only, the same default graph as `fiscal-kg query`."""
+def server_command(store_dir: Path, port: int) -> list[str]:
+    """The Oxigraph child: read-only, loopback only, the same default graph as `fiscal-kg query`.
+
+    Without Oxigraph's own ``--timeout-s``: it starts a thread per query that sleeps out the
+    limit, so 600 queries a second kept ≈ 12,000 threads alive at 20 s and, at 30 s, creating
+    one more failed (its memory maps ran out) and Oxigraph aborted. The front kills the child at
+    the time limit instead."""
     return [
         oxigraph_binary(),
         "serve-read-only",
         "--location", str(store_dir),
         "--bind", f"127.0.0.1:{port}",
         "--union-default-graph",
-        "--timeout-s", f"{timeout_s + ENGINE_GRACE_S:g}",
     ]  # fmt: skip
 
 
@@ -114,12 +118,14 @@ def resident_bytes(pid: int) -> int:
 class Engine:
     """The Oxigraph child process on a private port; ``generation`` counts its (re)starts."""
 
-    def __init__(self, store_dir: Path, timeout_s: float, max_rss: int) -> None:
-        self.store_dir, self.timeout_s, self.max_rss = store_dir, timeout_s, max_rss
+    def __init__(self, store_dir: Path, max_rss: int) -> None:
+        self.store_dir, self.max_rss = store_dir, max_rss
         self.port = 0
         self.generation = 0
         self.kills = 0  # children killed for a time or memory limit (for tests and logs)
         self.memory_kills: set[int] = set()  # generations killed by the memory watchdog
+        self._idle: list[tuple[int, http.client.HTTPConnection]] = []  # kept-alive connections
+        self._idle_lock = threading.Lock()
         self.proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
         self._stopped = threading.Event()
@@ -136,7 +142,7 @@ class Engine:
             if self.proc is not None and self.proc.poll() is None:
                 return self.generation
             self.port = free_port()
-            command = server_command(self.store_dir, self.port, self.timeout_s)
+            command = server_command(self.store_dir, self.port)
             self.proc = self._spawner.submit(
                 subprocess.Popen, command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                 preexec_fn=self._die_with_parent,
@@ -213,7 +219,8 @@ class Engine:
             _left(deadline)  # out of time before it was sent: nothing to stop
             generation = self.ensure_running()
             try:
-                return self._exchange(self.port, path, body, headers, deadline, max_bytes)
+                return self._exchange(generation, "POST", path, body, headers, deadline,
+                                      max_bytes)  # fmt: skip
             except TimeLimit:
                 self.kill(generation)
                 raise
@@ -228,37 +235,72 @@ class Engine:
 
     def get(self, path: str, deadline: float) -> EngineAnswer:
         """A GET of one of Oxigraph's static files (the query page)."""
-        self.ensure_running()
-        return self._exchange(self.port, path, None, {}, deadline, 1 << 24, method="GET")
+        generation = self.ensure_running()
+        return self._exchange(generation, "GET", path, None, {}, deadline, 1 << 24)
 
-    @staticmethod
     def _exchange(
-        port: int, path: str, body: bytes | None, headers: dict[str, str], deadline: float,
-        max_bytes: int, method: str = "POST",
+        self, generation: int, method: str, path: str, body: bytes | None,
+        headers: dict[str, str], deadline: float, max_bytes: int,
     ) -> EngineAnswer:  # fmt: skip
+        """One request on a kept-alive connection (Oxigraph runs a thread per connection, and
+        under load a connection per request left thousands of them behind, until creating one
+        failed for want of memory maps); a kept one that the child has closed is replaced."""
+        conn, kept = self._take(generation), True
+        if conn is None:
+            conn, kept = http.client.HTTPConnection("127.0.0.1", self.port), False
+        reusable = False
         try:
-            sock = socket.create_connection(("127.0.0.1", port), timeout=_left(deadline))
-        except TimeoutError as exc:
-            raise TimeLimit from exc
-        conn = http.client.HTTPConnection("127.0.0.1", port)
-        conn.sock = sock  # our socket, so each read can be given the time that is left
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            sock.settimeout(_left(deadline))
-            response = conn.getresponse()
+            try:
+                response = self._send(conn, method, path, body, headers, deadline)
+            except (ConnectionError, http.client.RemoteDisconnected, http.client.BadStatusLine):
+                if not kept:
+                    raise
+                conn.close()  # closed while it was kept: once more on a new connection
+                conn = http.client.HTTPConnection("127.0.0.1", self.port)
+                response = self._send(conn, method, path, body, headers, deadline)
             chunks, size = [], 0
             while chunk := response.read1(1 << 16):
                 size += len(chunk)
                 if size > max_bytes:
                     raise TooLarge  # closing the socket makes Oxigraph stop writing
                 chunks.append(chunk)
-                sock.settimeout(_left(deadline))
+                conn.sock.settimeout(_left(deadline))
+            response.read()  # read1 leaves a finished response open: this ends it for reuse
+            reusable = not response.will_close
             return EngineAnswer(response.status, response.getheaders(), b"".join(chunks))
         except TimeoutError as exc:
             raise TimeLimit from exc
         finally:
-            conn.close()
-            sock.close()
+            if reusable:
+                self._keep(generation, conn)
+            else:
+                conn.close()
+
+    @staticmethod
+    def _send(conn: http.client.HTTPConnection, method: str, path: str, body: bytes | None,
+              headers: dict[str, str], deadline: float) -> http.client.HTTPResponse:  # fmt: skip
+        if conn.sock is None:
+            conn.timeout = _left(deadline)
+            conn.connect()
+        conn.sock.settimeout(_left(deadline))  # each read gets the time that is left
+        conn.request(method, path, body=body, headers=headers)
+        return conn.getresponse()
+
+    def _take(self, generation: int) -> http.client.HTTPConnection | None:
+        with self._idle_lock:
+            while self._idle:
+                kept_generation, conn = self._idle.pop()
+                if kept_generation == generation:
+                    return conn
+                conn.close()
+        return None
+
+    def _keep(self, generation: int, conn: http.client.HTTPConnection) -> None:
+        with self._idle_lock:
+            if generation == self.generation and len(self._idle) < MAX_KEPT:
+                self._idle.append((generation, conn))
+                return
+        conn.close()
 
 
 def _left(deadline: float) -> float:

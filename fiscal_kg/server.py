@@ -57,6 +57,7 @@ from fiscal_kg.endpoint_engine import (
 )
 from fiscal_kg.endpoint_lock import hold_for_serving
 from fiscal_kg.endpoint_protocol import ProtocolError, read_query_request
+from fiscal_kg.endpoint_view import MOUNT, FindingsView, view_routes
 from fiscal_kg.query import cap_rows
 from fiscal_kg.sparql_guard import GuardLimits, QueryRefused, check_query
 from fiscal_kg.store import OxigraphStore
@@ -194,16 +195,19 @@ def _plain(status: int, message: str) -> Response:
 ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
 
 
-def routes(endpoint: Endpoint) -> list[Route]:
-    """Every route of the app, in one place (unlisted paths are 404, unlisted methods 405)."""
+def routes(endpoint: Endpoint, view: FindingsView | None = None) -> list[Route]:
+    """Every route of the app, in one place (unlisted paths are 404, unlisted methods 405):
+    the SPARQL protocol, the query page, and the findings view with the data's IRIs."""
     table = [Route(path, endpoint.query, methods=["GET", "POST"]) for path in ("/query", "/sparql")]
     table += [Route(path, endpoint.read_only, methods=ALL_METHODS) for path in WRITE_PATHS]
     table += [Route(path, endpoint.page, methods=["GET"]) for path in STATIC_FILES]
+    if view is not None:
+        table += view_routes(view)
     return table
 
 
-def create_app(engine: Engine, policy: Policy) -> Starlette:
-    return Starlette(routes=routes(Endpoint(engine, policy)))
+def create_app(engine: Engine, policy: Policy, view: FindingsView | None = None) -> Starlette:
+    return Starlette(routes=routes(Endpoint(engine, policy), view))
 
 
 # ---------------------------------------------------------------------------
@@ -264,8 +268,10 @@ def serve(
     allowed_services: tuple[str, ...] = (),
     max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES,
     max_memory_mib: int = DEFAULT_MAX_MEMORY_MIB,
+    sources: tuple[Path, ...] = (),
 ) -> int:
-    """Serve until Ctrl-C or SIGTERM; the Oxigraph child is stopped with us."""
+    """Serve until Ctrl-C or SIGTERM; the Oxigraph child is stopped with us. ``sources``: where
+    the reports' PDFs are, for the findings view's page crops."""
     from hypercorn.asyncio import serve as hypercorn_serve
 
     prepare_store(store_dir)
@@ -280,13 +286,15 @@ def serve(
                     max_result_bytes=max_result_bytes, max_memory=max_memory_mib << 20,
                     guard=GuardLimits(allowed_services=frozenset(allowed_services)))  # fmt: skip
     files = raise_open_file_limit()
-    engine = Engine(store_dir, timeout_s, policy.max_memory)
+    engine = Engine(store_dir, policy.max_memory)
+    view = FindingsView(store_dir, list(sources))
     try:
         engine.ensure_running()
-        app = create_app(engine, policy)
+        app = create_app(engine, policy, view)
         config = hypercorn_config(host, port, policy)
         _check_address(config)
-        print(f"SPARQL endpoint: {address}/query   (query page: {address}/)", flush=True)
+        print(f"SPARQL endpoint: {address}/query   (query page: {address}/, findings: "
+              f"{address}{MOUNT})", flush=True)
         services = ", ".join(allowed_services) or "none"
         print(f"read-only, {timeout_s:g} s query time limit, at most {policy.max_rows:,} result "
               f"rows and {max_result_bytes:,} bytes; SERVICE allowed to: {services}; "
@@ -300,6 +308,7 @@ def serve(
         pass
     finally:
         engine.stop()
+        view.close()
         lock.close()
     return 0
 

@@ -2,12 +2,13 @@
 
 Oxigraph's parser and evaluator recurse: 1,000 nested braces (2 KB) overflow the stack of the
 server's request thread (the whole server aborts), 5,000 overflow the main thread of
-``fiscal-kg query`` (a segmentation fault), and so do a few thousand chained operators
-(``1+1+…``, ``{} UNION {} …``), which parse into a tree as deep as the chain is long. So the text
-is lexed once here — strings, IRIs and comments skipped as SPARQL's lexer skips them, without
-recursion — and refused with a message when it is too large, nested too deep or has too many
-operators, before the engine sees it. The limits are far above what a person writes (the named
-queries nest 8 deep and have fewer than 100 operators).
+``fiscal-kg query`` (a segmentation fault), and so do a few thousand chained operators or
+clauses (``1+1+…``, ``{} UNION {} …``, 3,000 BINDs, a DESCRIBE of 3,000 IRIs), which parse into a
+tree as deep as the chain is long. So the text is lexed once here — strings, IRIs and comments
+skipped as SPARQL's lexer skips them, without recursion — and refused with a message when it is
+too large, nested too deep or has too many tree nodes (operators, clauses, brackets), before the
+engine sees it. The limits are far above what a person writes (the named queries nest 8 deep and
+count at most 101 nodes).
 
 The same pass finds ``SERVICE`` clauses: on the endpoint a query must not make the server fetch
 URLs of the client's choosing (SSRF), so only allow-listed service IRIs pass there; the command

@@ -207,6 +207,9 @@ class Indicator:
     note_actual: Decimal | None = None  # "实际发放为 52 人"
     note_target: Decimal | None = None  # "绩效指标设置大于 50 人"
     note_direction: str | None = None  # "below" | "above": "实际发放数小于目标值"
+    # what the table's goal text says of the same thing when it differs (performance/goals.py)
+    goal_value: Decimal | None = None  # "聘用 38 名…代办员" for 聘用代办员人数 16
+    goal_line: int | None = None
     unit_name: str | None = None  # unit named on the row when it differs
     unit_mismatch: bool = False
     page: int | None = None  # PDF page and box of the row (reports read from a PDF)

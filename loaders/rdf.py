@@ -546,11 +546,14 @@ def _indicator(
         (FKG.score, ind.score),
         (FKG.noteActualValue, ind.note_actual),
         (FKG.noteTargetValue, ind.note_target),
+        (FKG.goalValue, ind.goal_value),
     ):
         if num is not None:
             g.add((i, prop, g.dec(num)))
     if ind.unit_mismatch:
         g.add((i, FKG.unitMismatch, g.lit(True)))
+    if ind.goal_line is not None:
+        g.add((i, FKG.goalLine, g.lit(ind.goal_line)))
     from loaders.codelists import code_list  # local: code lists load lazily
 
     levels = code_list("indicator-levels")

@@ -17,14 +17,15 @@ from pathlib import Path
 import pytest
 from validation_models import findings, rules_at
 
-from loaders.model import Report
+from loaders.model import Block, Cell, Indicator, PerformanceTable, Report, Row
+from loaders.performance.goals import read_goals
 from loaders.pipeline import load_report, load_text
 
 D = Decimal
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples" / "reports"
 REAL = ROOT / "samples" / "realworld"
-RULES = ["PERF-NOTE-ACTUAL", "PERF-NOTE-TARGET", "PERF-NOTE-DIRECTION"]
+RULES = ["PERF-NOTE-ACTUAL", "PERF-NOTE-TARGET", "PERF-NOTE-DIRECTION", "PERF-GOAL-VALUE"]
 
 
 def _sample(prefix: str) -> Path:
@@ -40,6 +41,9 @@ def test_explanations_of_001_that_contradict_their_rows() -> None:
     found = sorted((f.line, f.rule, f.found, f.expected)
                    for f in findings(_loaded(_sample("001")), rules=RULES))
     assert found == [(213, "PERF-NOTE-ACTUAL", D("52"), D("53")),
+                     # "人均补贴标准 ≤7386.02 元" under "人均不超过 7386.2 元/月" (lines 211, 256)
+                     (219, "PERF-GOAL-VALUE", D("7386.02"), D("7386.2")),
+                     (264, "PERF-GOAL-VALUE", D("7386.02"), D("7386.2")),
                      (283, "PERF-NOTE-TARGET", D("50"), D("53")),
                      (400, "PERF-NOTE-DIRECTION", D("162"), D("150")),
                      (401, "PERF-NOTE-DIRECTION", D("64"), D("50"))]
@@ -55,7 +59,14 @@ def test_what_the_explanations_restate() -> None:
     assert rows[264] == (D("3846"), None, None)  # "2 季度实际人均标准为 3846 元"
 
 
-@pytest.mark.parametrize("path", [_sample("000"), _sample("002"), _sample("003"),
+def test_002_goal_hires_38_the_indicator_16() -> None:
+    (found,) = findings(_loaded(_sample("002")), rules=RULES)
+    assert (found.rule, found.severity, found.line, found.found, found.expected) == (
+        "PERF-GOAL-VALUE", "Warning", 475, D("16"), D("38"))
+    assert "line 473" in found.message
+
+
+@pytest.mark.parametrize("path", [_sample("000"), _sample("003"),
                                   _sample("004"),
                                   *[next(d.glob("*.layout.txt")) for d in sorted(REAL.iterdir())
                                     if d.is_dir()]])
@@ -100,4 +111,40 @@ def test_planted_explanations_are_caught() -> None:
                 caught += any(line == ind.line
                               for _, line in rules_at(findings(mutant, rules=RULES)))
     assert planted >= 10
+    assert caught / planted >= 0.9, (caught, planted)
+
+
+def test_planted_goals_are_caught() -> None:
+    # a goal text planted above each table's indicators: a headcount for the people an 人数
+    # indicator counts, and an upper limit a hair off a ≤ target; the right ones raise nothing
+    def table_with(indicator: Indicator, goal: str) -> list[Indicator]:
+        t = PerformanceTable(kind="target", title="t", line=10, end_line=30, project="p",
+                             indicators=[indicator])
+        block = Block(kind="table", line=12, end_line=12,
+                      rows=[Row(cells=[Cell("项目总体目标", 12), Cell(goal, 12)], line=12)])
+        read_goals([block], [t])
+        return t.indicators
+
+    planted = caught = 0
+    for n, people in [(16, "代办员"), (257, "退休人员"), (3, "协管员"), (120, "保洁员")]:
+        right = Indicator(line=20, level1="产出指标", level2="数量指标", level3=f"聘用{people}人数",
+                          target_text=f"={n}人", target_operator="=", target_value=D(n),
+                          target_unit="人")
+        assert table_with(right, f"全年聘用 {n} 名{people}，按月发放补助。")[0].goal_value is None
+        for wrong in (n + 1, n * 2 + 3):
+            ind = Indicator(**{**right.__dict__})
+            planted += 1
+            caught += table_with(ind, f"全年聘用 {wrong} 名{people}，按月发放补助。")[
+                0].goal_value == D(wrong)
+    for limit in ("7386.2", "750", "16308", "38772.5"):
+        bound = Indicator(line=20, level1="成本指标", level2="经济成本指标", level3="人均补贴标准",
+                          target_text=f"≤{limit}元", target_operator="<=",
+                          target_value=D(limit), target_unit="元")
+        assert table_with(bound, f"人均不超过 {limit} 元/月的标准发放。")[0].goal_value is None
+        for wrong in (D(limit) + D("0.1"), D(limit) * D("1.01")):
+            ind = Indicator(**{**bound.__dict__})
+            planted += 1
+            goal = f"人均不超过 {wrong} 元/月的标准发放。"
+            caught += table_with(ind, goal)[0].goal_value == wrong
+    assert planted == 16
     assert caught / planted >= 0.9, (caught, planted)

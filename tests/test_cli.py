@@ -187,7 +187,7 @@ def test_demo(tmp_path: Path, capsys) -> None:
     out = capsys.readouterr().out
     assert f"store: {store}" in out
     assert "    reports: 5" in out and "units: 5 of 5 linked to a division" in out
-    assert "   findings: 36 Info, 7 Violation, 20 Warning" in out
+    assert "   findings: 36 Info, 13 Violation, 31 Warning" in out
     with OxigraphStore(store, read_only=True) as opened:
         docs = opened.query(
             "SELECT (COUNT(?d) AS ?n) WHERE { "

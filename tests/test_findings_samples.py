@@ -39,6 +39,9 @@ PINNED = [
     # 发放干部人数 162 (≥150) and 发放工人人数 64 (≥50): "截至年末实际发放数小于年初绩效目标值"
     ("001", "PERF-NOTE-DIRECTION", 400, "Violation", "162", "150"),
     ("001", "PERF-NOTE-DIRECTION", 401, "Violation", "64", "50"),
+    # 人均补贴标准 "≤7386.02 元" under the goal "人均不超过 7386.2 元/月" (lines 211, 256)
+    ("001", "PERF-GOAL-VALUE", 219, "Warning", "7386.02", "7386.2"),
+    ("001", "PERF-GOAL-VALUE", 264, "Warning", "7386.02", "7386.2"),
     # 002 克州社会保险中心 2022 预算
     # 表五 208 基本支出 352.15 ≠ 20801 352.15 + 20805 48.28 (caused by line 218)
     ("002", "ARITH-PARENT-SUM", 217, "Violation", "352.15", "400.43"),
@@ -57,6 +60,8 @@ PINNED = [
     # "预算安排规模：8.40 万元" (line 382) for "聘用 38 名…每人每月 750 元…全年补助 7 个月":
     # 19.95万元
     ("002", "NARR-PRODUCT-AMOUNT", 386, "Violation", "84000", "199500"),
+    # 代办员经费's goal "聘用 38 名社会保险工作代办员" (line 473), its indicator 聘用代办员人数 16
+    ("002", "PERF-GOAL-VALUE", 475, "Warning", "16", "38"),
     # 003 苍溪县社会保险事务中心 2023 预算
     # 五、财政拨款支出预算表（部门经济分类科目） listed, not in the text
     ("003", "COMPL-ANNOUNCED-MISSING", 19, "Warning", None, None),

@@ -627,6 +627,8 @@ def _canonical(found: list[PerformanceTable], back: dict[int, int]) -> list[dict
         d["line"], d["end_line"] = back[table.line], back[table.end_line]
         for part in (*d["indicators"], *d["funding"]):
             part["line"] = back[part["line"]]
+            if part.get("goal_line") is not None:  # the goal text's line (performance/goals.py)
+                part["goal_line"] = back[part["goal_line"]]
         out.append(d)
     return out
 

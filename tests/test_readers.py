@@ -23,6 +23,7 @@ from loaders.readers import (
     read_blocks,
 )
 from loaders.readers.base import Reader
+from loaders.tables.positions import line_cell, nearest, word_spans
 from tests.layouts import Rewritten, to_aligned, to_html, to_pipe, to_tsv
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "reports"
@@ -335,6 +336,39 @@ def test_aligned_rows_without_values_and_prose_after() -> None:
         ["公务接待费", "", ""],
         ["公务用车费", "", ""],
     ]
+
+
+def test_aligned_cells_keep_their_character_columns() -> None:
+    """Each cell says where it stands (character columns: pdftotext -layout places a word at
+    its x in character widths, a wide character counting one), and two chunks the reader put
+    in one column keep the spaces between them, so each word's columns are known."""
+    text = (
+        "科目名称      合计        基本支出\n"
+        "行政运行      1,511.89    1,503.52   8.37\n"
+        "合计          2,940.05    2,336.91\n"
+        "\n"
+        "            1.00      3.00\n"
+    )
+    blocks = read_blocks(text)
+    table, line = blocks[0], blocks[1]
+    row = table.rows[1]
+    assert [(c.text, c.span) for c in row.cells] == [
+        ("行政运行", (0, 4)), ("1,511.89", (10, 18)), ("1,503.52", (22, 30)), ("8.37", (33, 37))]
+    # 04's line 208: right-aligned amounts of different widths in one column.
+    path = next((Path(__file__).parent.parent / "samples" / "realworld").glob(
+        "04_*/*.layout.txt"))
+    (row,) = [r for b in read_blocks(path.read_text(encoding="utf-8")) for r in b.rows
+              if r.line == 208]
+    merged = next(c for c in row.cells if c.text == "0.00 21703947.00")
+    assert (merged.raw, merged.span) == ("0.00    21703947.00", (62, 81))
+    assert word_spans(merged) == [("0.00", (62, 66)), ("21703947.00", (70, 81))]
+    # A line of text keeps the line as printed, and a cell made of it its words' columns.
+    assert (line.kind, line.text, line.raw) == ("paragraph", "1.00 3.00",
+                                                 "            1.00      3.00")
+    cell = line_cell(line.raw, line.text, line.line)
+    assert word_spans(cell) == [("1.00", (12, 16)), ("3.00", (22, 26))]
+    assert nearest((12, 16), [(0, 4), (10, 18), (22, 30)]) == 1
+    assert nearest((19, 21), [(10, 18), (22, 30)]) is None  # equally near: no column
 
 
 def test_aligned_needs_two_rows() -> None:

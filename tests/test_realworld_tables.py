@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import Counter
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -143,39 +142,50 @@ def test_every_cell_from_the_pdf(folder: str) -> None:
         "01": 195, "04": 366, "06": 875, "09": 221, "12": 300, "13": 241}[folder[:2]]
 
 
-@pytest.mark.parametrize("folder", BUDGETS)
+@pytest.mark.parametrize("folder", FOLDERS)
 def test_every_cell_from_layout_text(folder: str) -> None:
-    """Every cell of the five budgets from -layout text, but one: where a 三公 row prints
-    合计 and one item (1.00 1.00, 0.95 0.95) and blanks elsewhere, neither the text (its
-    header lost its positions) nor the items' sums say whether it is 出国 or 接待; that
-    amount is kept, naming no 三公 item, with a column-not-placed warning."""
+    """Every cell of the six reports from -layout text. Where a 三公 row prints 合计 and one
+    item (1.00 1.00, 0.95 0.95) and blanks elsewhere, the items' sums allow 出国 or 接待; the
+    amount stands under 公务接待费 on the line (its columns kept by the reader), which decides.
+    01 prints many amounts on a line of their own above or below their row's name and splits
+    header words over lines character by character: positions re-join the words
+    ("本年收入合" / "计", "附属单" / "位上" / "缴收入"), put amounts under the nearest header
+    and attach those printed apart to the nearest row with that column blank."""
     missing = [(expected_type(c["table_title"]), c["column_header"], c["printed"])
                for c in unmatched(folder, "layout")]
-    ambiguous = {
-        "12": [("sangong", "“三公”经费预算数/公务接待费", "1.00")],
-        "13": [("sangong", "“三公”经费预算数/公务接待费", "0.95")],
-    }
-    assert missing == ambiguous.get(folder[:2], [])
-    if missing:
-        t = next(t for t in report(folder, "layout").tables if t.table_type == "sangong")
-        assert sorted(map(str, (f.line_item for f in t.facts if f.raw == missing[0][2]))) == [
-            "None", "sangong-total"]
-        assert any(w.code == "column-not-placed" and t.line <= w.line <= t.end_line
+    assert missing == []
+    t = next(t for t in report(folder, "layout").tables if t.table_type == "sangong")
+    assert not any(w.code == "column-not-placed" and t.line <= w.line <= t.end_line
                    for w in report(folder, "layout").warnings)
 
 
-def test_final_account_from_layout_text() -> None:
-    """01's -layout text prints many amounts on a line of their own above or below their
-    row's name, and splits header words over lines (the PDF reads all 195): the summary
-    table and the general public budget table read whole, 73 of 195 cells in all."""
-    missing = Counter(expected_type(c["table_title"])
-                      for c in unmatched("01_shanghai-putuo_czj_2024_final", "layout"))
-    assert missing["income-expenditure-summary"] == 0
-    assert missing["gpb-expenditure"] == 0
-    assert sum(missing.values()) == 195 - 75
+def test_final_account_rows_all_read() -> None:
+    """No line of 01's tables is left unread: the lines that print only amounts
+    ("2,082.85   302   171.07" at 341, "2,152.26   184.65" at 477, "2,940.05" at 258) are parts
+    of rows read by position."""
     unread = [w.line for w in report("01_shanghai-putuo_czj_2024_final", "layout").warnings
-              if w.code == "row-not-read"]
-    assert 341 in unread and 477 in unread  # "2,082.85 302 171.07", "2,152.26 184.65"
+              if w.code in ("row-not-read", "column-not-placed")]
+    assert unread == []
+
+
+def test_amounts_printed_apart_attach_to_their_rows() -> None:
+    """01's 支出决算表: "1,503.52   603.14" (基本支出, 项目支出) on line 217 between 合计 (216,
+    which has its own on line 213) and 201 (218); 8.37 under 项目支出 on 201 06 01's line."""
+    folder = "01_shanghai-putuo_czj_2024_final"
+    t = next(t for t in report(folder, "layout").tables if t.table_type == "expenditure")
+    got = {(f.code, f.column): f.amount for f in t.facts if f.code in ("201", "2010601")}
+    assert got == {("201", "total"): Decimal("2106.66"), ("201", "basic"): Decimal("1503.52"),
+                   ("201", "project"): Decimal("603.14"),
+                   ("2010601", "total"): Decimal("1511.89"),
+                   ("2010601", "basic"): Decimal("1503.52"),
+                   ("2010601", "project"): Decimal("8.37")}
+    total = {f.column: f.amount for f in t.facts if f.is_total and not f.code}
+    assert total == {"total": Decimal("2940.05"), "basic": Decimal("2336.91"),
+                     "project": Decimal("603.14")}
+    income = next(t for t in report(folder, "layout").tables if t.table_type == "income")
+    assert {f.column: f.amount for f in income.facts if f.code == "201"} == {
+        "total": Decimal("2112.86"), "fiscal-subtotal": Decimal("2106.66"),
+        "other-income": Decimal("6.20")}
 
 
 # ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ shape COMPL-CHANGE-REASON reports the changes with none. Only grammar words live
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from loaders.model import Block, ChangeReason, Claim
@@ -36,18 +37,26 @@ def _sentences(blocks: list[Block]) -> list[_Sentence]:
     PDF tool wrapped them (a layout text may make every line a paragraph); a line that ends a
     sentence, or a list item, starts a new one."""
     found: list[_Sentence] = []
-    text, starts = "", []
+    pieces: list[str] = []
+    offsets: list[int] = []  # where each line starts in the joined text
+    lines: list[int] = []
+    size, previous = 0, ""
     for line, part in text_lines(blocks):
         part = despace(part)
-        if text and (ends_sentence(text) or _ITEM_RE.match(part)):
-            text += "\n"
-        starts.append((len(text), line))
-        text += part
+        if previous and (ends_sentence(previous) or _ITEM_RE.match(part)):
+            pieces.append("\n")
+            size += 1
+        offsets.append(size)
+        lines.append(line)
+        pieces.append(part)
+        size += len(part)
+        previous = part
+    text = "".join(pieces)
     for m in _SENTENCE_RE.finditer(text):
         if not m.group().strip():
             continue
-        first = max(line for at, line in starts if at <= m.start())
-        last = max(line for at, line in starts if at <= max(m.end() - 1, m.start()))
+        first = lines[bisect_right(offsets, m.start()) - 1]
+        last = lines[bisect_right(offsets, max(m.end() - 1, m.start())) - 1]
         item = m.start() == 0 or text[m.start() - 1] == "\n"
         found.append(_Sentence(m.group().strip(), first, last,
                                item and bool(_ITEM_RE.match(m.group()))))
@@ -56,14 +65,18 @@ def _sentences(blocks: list[Block]) -> list[_Sentence]:
 
 def find_reasons(blocks: list[Block], claims: list[Claim]) -> list[ChangeReason]:
     sentences = _sentences(blocks)
+    by_line: dict[int, list[int]] = {}  # line → the change-stating clauses that span it
+    for k, s in enumerate(sentences):
+        if _states_change(s.text):
+            for line in range(s.first, s.last + 1):
+                by_line.setdefault(line, []).append(k)
     reasons: list[ChangeReason] = []
     for index, claim in enumerate(claims):
         if claim.change is None or claim.change == 0:
             continue
         # the clause on the claim's line that states the change; with two on one line, the one
         # printing its amount ("基本支出…增加22.59万元…；项目支出…增加545.12万元")
-        on_line = [k for k, s in enumerate(sentences)
-                   if s.first <= claim.line <= s.last and _states_change(s.text)]
+        on_line = by_line.get(claim.line, [])
         amount = format(abs(claim.change), "f")
         at = next((k for k in on_line if amount in _plain(sentences[k].text)),
                   on_line[0] if on_line else None)

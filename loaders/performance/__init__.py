@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from loaders.model import Block, DocumentMeta, LoadWarning, PerformanceTable
 from loaders.performance.build import read_region
+from loaders.performance.goals import read_goals
 from loaders.performance.locate import find_regions
 from loaders.performance.notes import read_note
 from loaders.performance.text import name_key
@@ -33,4 +34,5 @@ def extract_performance(
     for table in tables:
         for indicator in table.indicators:
             read_note(indicator)
+    read_goals(blocks, tables)
     return tables, warnings

@@ -156,6 +156,6 @@ def text_block(line: str, lineno: int) -> Block | None:
     if not text:
         return None
     kind = "heading" if md_heading or looks_like_title(text) else "paragraph"
-    # The line as printed when cleaning moved its words: their columns (``Block.raw``).
-    raw = line.rstrip() if not md_heading and line.rstrip() != text else None
+    # The line as printed: where its words stand (``Block.raw``).
+    raw = None if md_heading else line.rstrip()
     return Block(kind=kind, line=lineno, end_line=lineno, text=text, layout="text", raw=raw)

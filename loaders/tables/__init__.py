@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from loaders.model import Block, DocumentMeta, Fact, LoadWarning, Table
-from loaders.tables import recognise, regrid
+from loaders.tables import bands, recognise, regrid
 from loaders.tables.header import Grid, analyse
 from loaders.tables.locate import Region, header_currency, is_note, locate
 from loaders.tables.placement import sum_checks
@@ -84,8 +84,11 @@ def build_table(region: Region) -> tuple[Table, list[LoadWarning]]:
         warnings.append(LoadWarning(
             "currency-not-stated", f"table at line {region.line} prints no currency unit; "
             "amounts taken as 万元", region.line))
+    if "aligned" not in region.layouts:
+        _forget_positions(region)
     grid = analyse(region.rows)
     facts, found = _facts(grid, ttype)
+    attached: set[int] = set()  # lines of amounts only, read as parts of other rows
     if regrid.needs_rebuild(region.rows, region.text_lines, region.layouts):
         rebuilt = regrid.rebuild(region.rows, region.pre)
         if rebuilt is not None:
@@ -99,12 +102,19 @@ def build_table(region: Region) -> tuple[Table, list[LoadWarning]]:
                     fails and holds2 and not fails2 and not rebuilt.unplaced):
                 grid, facts, found = grid2, facts2, found2
                 warnings.extend(rebuilt.warnings)
+                attached = rebuilt.attached
     if region.table_type is None:
         ttype, facts, found = _type_by_structure(region, title, grid, facts, found, warnings)
         table.table_type = ttype
+    unread = regrid.unread_rows(region.rows, region.text_lines,
+                                {f.line for f in facts} | attached)
+    if unread and "aligned" in region.layouts:
+        banded = _read_bands(region, ttype, len(facts))
+        if banded is not None:
+            grid, facts, found = banded
+            unread = []
     warnings.extend(grid.warnings)
     warnings.extend(found)
-    unread = regrid.unread_rows(region.rows, region.text_lines, {f.line for f in facts})
     for line, amounts in unread:
         warnings.append(LoadWarning(
             "row-not-read", f"table at line {region.line}: line {line} prints amounts "
@@ -130,6 +140,32 @@ def build_table(region: Region) -> tuple[Table, list[LoadWarning]]:
             "empty-note-with-amounts", f"table at line {region.line} has amounts but a note calls "
             "it empty", region.notes[0][0]))
     return table, warnings
+
+
+def _forget_positions(region: Region) -> None:
+    """Where a line of text stands says nothing about columns unless the table is laid out
+    in space-aligned columns (some rows read by the aligned reader): a text tool that prints
+    one cell a line puts every word at the margin."""
+    for row in (*region.pre, *region.rows):
+        for cell in row.cells:
+            cell.span = None
+
+
+def _read_bands(region: Region, ttype: str, have: int
+                ) -> tuple[Grid, list[Fact], list[LoadWarning]] | None:
+    """The table read as bands of lines (``bands``), when that places every amount its data
+    lines print and more than the other reading."""
+    first = next((k for k, r in enumerate(region.rows) if bands.prints_amounts(r)),
+                 len(region.rows))
+    rows = bands.rebuild(region.pre + region.rows[:first], region.rows[first:])
+    if rows is None:
+        return None
+    grid = analyse(rows)
+    facts, found = _facts(grid, ttype)
+    printed = sum(bands.amount_count(r) for r in region.rows[first:])
+    if len(facts) != printed or len(facts) <= have:
+        return None
+    return grid, facts, found
 
 
 def _type_by_structure(region: Region, title: str, grid: Grid, facts: list[Fact],

@@ -40,6 +40,7 @@ _SECTION_RE = re.compile(r"^第[一二三四五六七八九十0-9]+部分")
 # by short lines such as "(2023年)"; running text ends the wait.
 _SHORT_TEXT = 20
 _HEADER_ROWS = 6  # rows a header may take, searched for a bracketed currency
+_NAME_RUN = 16  # short lines (names of rows without amounts) before a row
 
 
 @dataclass
@@ -141,9 +142,9 @@ def _is_caption(text: str) -> bool:
         recognise.number_marker(text) is not None)
 
 
-def _row_of_text(items: list[Item], i: int, text: str) -> bool:
+def _row_of_text(items: list[Item], i: int, text: str, run: int = 3) -> bool:
     """A line of text inside a table: amounts after names, or a short name
-    (a row without amounts, a header word) with such a row or grid next."""
+    (a row without amounts, a header word) with such a row or grid within ``run`` lines."""
     if pieces.text_row_pieces(text) is not None:
         return True
     if label_key(text) in ("合计", "总计"):
@@ -151,7 +152,7 @@ def _row_of_text(items: list[Item], i: int, text: str) -> bool:
     if not _short_or_header_words(text) or pieces.SENTENCE.search(text) \
             or meta_fields(text) or recognise.looks_like_title(text) or _SECTION_RE.match(text):
         return False
-    for it in items[i + 1 : i + 4]:
+    for it in items[i + 1 : i + 1 + run]:
         if it.row is not None or pieces.text_row_pieces(it.text) is not None:
             return True
         if not _short_or_header_words(it.text) or meta_fields(it.text) or is_note(it.text) \
@@ -252,7 +253,10 @@ def locate(blocks: list[Block], unit_name: str | None) -> Located:
             if is_note(text) or (first_after and "空表" in text):
                 cur.notes.append((it.line, text))
                 continue
-            if first_after and _row_of_text(items, i, text):
+            # In space-aligned columns, names of rows without amounts may run on for a while
+            # (a two-sided table's side with none beside the other's list of classes).
+            run = _NAME_RUN if "aligned" in cur.layouts else 3
+            if first_after and _row_of_text(items, i, text, run):
                 # A row the text tool printed as a line of its own.
                 cur.rows.append(Row([line_cell(it.raw, text, it.line)], it.line))
                 cur.text_lines.add(it.line)

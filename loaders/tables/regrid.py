@@ -56,6 +56,8 @@ class Rebuilt:
     warnings: list[LoadWarning] = field(default_factory=list)
     # (line, clean column) of amounts whose column no header or sum gave.
     unplaced: set[tuple[int, int]] = field(default_factory=set)
+    # lines printing only amounts that were attached to a row (read, though no fact has them)
+    attached: set[int] = field(default_factory=set)
 
 
 def merged(rows: list[Row], text_lines: set[int]) -> bool:
@@ -145,6 +147,39 @@ def _join_fragments(tokens: list[Leaf]) -> list[Leaf]:
             if b.key is not None or b.span is None:
                 continue  # a word of its own: the fragment may go on below it
             parts.append(b)
+    return _join_stacks(out)
+
+
+def _join_stacks(tokens: list[Leaf]) -> list[Leaf]:
+    """Where the text kept positions: a header and the pieces printed under it on the next
+    lines, one per line ("一般公共预算" / "财" / "政拨款", "国有资本经营" / "预" / "算财政拨" /
+    "款"), joined into the longest run that names a column concept. A piece that names a
+    concept of its own ends the run unless the join names one too."""
+    out = list(tokens)
+    for a in sorted(tokens, key=lambda t: (t.row, t.order)):
+        if a not in out or a.span is None or a.key in STRUCTURAL:
+            continue
+        chain, best = [a], None
+        below = sorted((b for b in out if b.row > a.row and b.span is not None
+                        and distance(a.span, b.span) == 0), key=lambda t: (t.row, t.order))
+        for b in below:
+            if b.row == chain[-1].row:
+                continue
+            key = _amount_concept("".join(p.text for p in chain) + b.text)
+            if b.key and b.key not in STRUCTURAL and not key:
+                break
+            chain.append(b)
+            if key:
+                best = (list(chain), key)
+        if best is None:
+            continue
+        parts, key = best
+        last = parts[-1]
+        span = (min(p.span[0] for p in parts), max(p.span[1] for p in parts))  # type: ignore[index]
+        for p in parts[:-1]:
+            out.remove(p)
+        out[out.index(last)] = Leaf("".join(p.text for p in parts), key, last.col, last.row,
+                                    last.order, span)
     return out
 
 
@@ -159,6 +194,8 @@ def _leaves(tokens: list[Leaf], at_least: int) -> list[Leaf] | None:
     than ``at_least`` (the most amounts a row prints)."""
     cands = [t for t in tokens if t.key and t.key not in STRUCTURAL]
     cands.sort(key=lambda t: (t.col, t.row, t.order))
+    if cands and all(t.span for t in cands):  # left to right as printed
+        cands.sort(key=lambda t: (t.span[0] + t.span[1], t.row, t.order))  # type: ignore[index]
     # A group header over narrower ones (基本支出 over 人员经费/公用经费) is no leaf.
     keys = {t.key for t in cands}
     cands = [t for t in cands if not any(t.key in lookup.ancestors("columns", k)
@@ -171,8 +208,25 @@ def _leaves(tokens: list[Leaf], at_least: int) -> list[Leaf] | None:
         per_row[t.row] = per_row.get(t.row, 0) + 1
     if per_row:
         main = max(per_row, key=lambda r: (per_row[r], -r))
-        cands = [t for t in cands if not (t.row < main and per_row[t.row] == 1)]
+        cands = [t for t in cands if not (t.row < main and per_row[t.row] == 1
+                                          and _spans_over(t, [c for c in cands if c.row == main],
+                                                          [c for c in tokens if c.row > t.row]))]
     return cands if len(cands) >= max(at_least, 1) else None
+
+
+def _spans_over(head: Leaf, below: list[Leaf], lower: list[Leaf]) -> bool:
+    """Whether a lone upper header is a group over the row below ("支出预算", "一般公共预算
+    支出" over 合计 / 基本支出 / 项目支出), not a sibling of their concepts that pdftotext
+    printed a line higher (基本支出 beside 本年支出合计 / 项目支出): where the text kept
+    positions, whether it stands over any of them; else whether its concept is broader than
+    theirs rather than their sibling (the same broader concepts)."""
+    if head.span is not None and lower and all(b.span for b in lower):
+        # positions say it: a group header stands over some header below it
+        return any(distance(head.span, b.span) == 0 for b in lower)  # type: ignore[arg-type]
+    mine = set(lookup.ancestors("columns", head.key or ""))
+    return not any(
+        b.key != head.key and head.key not in lookup.ancestors("columns", b.key or "")
+        and mine and mine == set(lookup.ancestors("columns", b.key or "")) for b in below)
 
 
 # ---------------------------------------------------------------------------
@@ -243,13 +297,17 @@ def _rebuild_code_table(tokens: list[Leaf], data: list[Row]) -> Rebuilt | None:
         return None
     n = len(leaves)
     rows = []
+    apart: list[tuple[int, list[str], list[Span] | None]] = []
     for k, (ps, row) in enumerate(parsed):
         codes = join_code([p.text for p in ps if p.kind == "code"])
         label = " ".join(p.text for p in ps if p.kind == "label")
         amounts = [p.text for p in ps if p.kind == "amount"]
         if not codes and not label and k < len(parsed) - 1:
-            continue  # amounts printed apart from their row: reported as not read
+            # amounts printed apart from their row: attached by position, else reported
+            apart.append((row.line, amounts, _amount_spans(row, len(amounts))))
+            continue
         rows.append((row.line, codes, label, amounts, _amount_spans(row, len(amounts))))
+    fixed, attached = attach_apart(apart, rows, leaves)
     if not _leaves_add_up(leaves, [r[3] for r in rows]):
         return None
     has_total = any(is_total_label(label) and not codes for _, codes, label, _, _ in rows)
@@ -257,6 +315,8 @@ def _rebuild_code_table(tokens: list[Leaf], data: list[Row]) -> Rebuilt | None:
     lines = [_line(f"r{k}", codes if codes else ("TOTAL" if is_total_label(label) else None),
                    _code_parent(codes, has_total), amounts, n, leading)
              for k, (_, codes, label, amounts, _) in enumerate(rows)]
+    for k, slots in fixed.items():
+        lines[k].slots, lines[k].sure = slots, True
     placement.solve([ln for ln in lines if ln.amounts], n)
     if _place_by_position(lines, [r[4] for r in rows], leaves):
         placement.solve([ln for ln in lines if ln.amounts], n)
@@ -266,6 +326,7 @@ def _rebuild_code_table(tokens: list[Leaf], data: list[Row]) -> Rebuilt | None:
     out = Rebuilt([Row([_cell(code_h, line0), _cell(name_h, line0)]
                        + [_cell(leaf.text, line0) for leaf in leaves]
                        + [_cell("", line0) for _ in range(extra)], line0)])
+    out.attached = attached
     for (line, codes, label, _, _), ln in zip(rows, lines, strict=True):
         cells = [_cell(codes, line), _cell(label, line)]
         cells += _cells(ln, n, extra, line, 2, out)
@@ -276,12 +337,65 @@ def _rebuild_code_table(tokens: list[Leaf], data: list[Row]) -> Rebuilt | None:
     return out
 
 
+def attach_apart(apart: list[tuple[int, list[str], list[Span] | None]], rows: list[list],
+                 leaves: list[Leaf]) -> tuple[dict[int, tuple[int, ...]], set[int]]:
+    """Amounts pdftotext printed on a line of their own above or below their row (it centres
+    a merged cell's text vertically): each goes, by where it stands, under the leaf whose
+    header is nearest, to the nearest row with a code or a total name that has no amount
+    under that leaf — only when one such row is nearest. The rows that took amounts get
+    their amounts re-ordered by leaf and their columns fixed (index → slots), with the lines
+    wholly attached; ``rows`` is changed in place, what is not attached stays out (reported
+    as not read)."""
+    heads = [leaf.span for leaf in leaves]
+    if not apart or not all(heads):
+        return {}, set()
+
+    def columns(spans: list[Span] | None, count: int) -> list[int | None] | None:
+        if count == 0:
+            return []
+        return None if spans is None else [nearest(s, heads) for s in spans]  # type: ignore
+
+    owners = [k for k, r in enumerate(rows) if r[1] or is_total_label(r[2])]
+    taken: dict[int, dict[int, tuple[str, Span]]] = {}
+    for k in owners:
+        cols = columns(rows[k][4], len(rows[k][3]))
+        if cols is not None and None not in cols:
+            taken[k] = {c: (a, s) for c, a, s in zip(  # type: ignore[misc]
+                cols, rows[k][3], rows[k][4] or [], strict=True)}
+    changed: set[int] = set()
+    attached: set[int] = set()
+    for line, amounts, spans in apart:
+        cols = columns(spans, len(amounts)) or []
+        if len(cols) == len(amounts) and None not in cols:
+            attached.add(line)
+        for a, c, s in zip(amounts, cols, spans or [], strict=False):
+            if c is None:
+                continue
+            free = [k for k in taken if c not in taken[k]]
+            dist = [abs(rows[k][0] - line) for k in free]
+            if not dist or dist.count(min(dist)) != 1:
+                attached.discard(line)
+                continue
+            k = free[dist.index(min(dist))]
+            taken[k][c] = (a, s)
+            changed.add(k)
+    fixed: dict[int, tuple[int, ...]] = {}
+    for k in sorted(changed):
+        order = sorted(taken[k])
+        line, codes, label, _, _ = rows[k]
+        rows[k] = (line, codes, label, [taken[k][c][0] for c in order],
+                   [taken[k][c][1] for c in order])
+        fixed[k] = tuple(order)
+    return fixed, attached
+
+
 def _amount_spans(row: Row, count: int) -> list[Span] | None:
-    """The columns of a row's ``count`` amounts, when the text kept them."""
+    """The columns of a row's ``count`` amounts (its last amount-like words: code parts
+    come first), when the text kept them."""
     spans = [s for cell in row.cells for w, s in word_spans(cell) if is_amount_token(w)]
-    if len(spans) != count or any(s is None for s in spans):
+    if count == 0 or len(spans) < count or any(s is None for s in spans[-count:]):
         return None
-    return spans  # type: ignore[return-value]
+    return spans[-count:]  # type: ignore[return-value]
 
 
 def _place_by_position(lines: list[placement.Line], spans: list[list[Span] | None],
@@ -403,6 +517,8 @@ def _side_of(label: str) -> str:
 
 def _rebuild_two_sided(tokens: list[Leaf], data: list[Row]) -> Rebuilt | None:
     ordered = sorted(tokens, key=lambda t: (t.col, t.row, t.order))
+    if all(t.span for t in ordered):  # left to right as printed
+        ordered.sort(key=lambda t: (t.span[0], t.row, t.order))  # type: ignore[index]
     names = [i for i, t in enumerate(ordered) if t.key == "item-name"]
     if len(names) < 2:
         return None
@@ -418,7 +534,15 @@ def _rebuild_two_sided(tokens: list[Leaf], data: list[Row]) -> Rebuilt | None:
     titles = set(side_titles.values())
     ordered = [t for t in ordered if t.text not in titles or t.row >= above]
     names = [i for i, t in enumerate(ordered) if t.key == "item-name"]
-    groups = [_groups(row_pieces(r)) for r in data]
+    fixed = None
+    lleaves = _leaves(ordered[names[0] + 1: names[1]], 1)
+    rleaves = _leaves(ordered[names[1] + 1:], 1)
+    if lleaves and rleaves:
+        found = _positioned_rows(data, lleaves, rleaves)
+        if found is not None:
+            groups, data, fixed, attached = found
+    if fixed is None:
+        groups = [_groups(row_pieces(r)) for r in data]
     most_in = max((len(g["income"]) for g in groups), default=0)
     most_out = max((len(g["expenditure"]) for g in groups), default=0)
     lleaves = _leaves(ordered[names[0] + 1: names[1]], most_in)
@@ -428,6 +552,13 @@ def _rebuild_two_sided(tokens: list[Leaf], data: list[Row]) -> Rebuilt | None:
     n_in, n_out = len(lleaves), len(rleaves)
     sides = {"income": _side_lines(groups, "income", n_in),
              "expenditure": _side_lines(groups, "expenditure", n_out)}
+    if fixed is not None:
+        for side, lines in sides.items():
+            for ln, slots in zip(lines, fixed[side], strict=True):
+                if slots is not None:
+                    ln.slots, ln.sure = slots, True
+            placement.solve([ln for ln in lines if ln.amounts], len(
+                lleaves if side == "income" else rleaves))
     extra = {side: max((len(ln.amounts) - 1 for ln in lines if ln.slots is None), default=0)
              for side, lines in sides.items()}
     w_in = n_in + extra["income"]
@@ -440,6 +571,8 @@ def _rebuild_two_sided(tokens: list[Leaf], data: list[Row]) -> Rebuilt | None:
               + [_cell(ordered[names[1]].text, line0)] + [_cell(t.text, line0) for t in rleaves]
               + [_cell("", line0) for _ in range(extra["expenditure"])])
     out = Rebuilt([Row(top, line0), Row(second, line0)])
+    if fixed is not None:
+        out.attached = attached
     for k, (g, row) in enumerate(zip(groups, data, strict=True)):
         cells = [_cell(g["income_label"], row.line)]
         cells += _cells(sides["income"][k], n_in, extra["income"], row.line, 1, out)
@@ -454,6 +587,69 @@ def _rebuild_two_sided(tokens: list[Leaf], data: list[Row]) -> Rebuilt | None:
         if k:
             out.warnings.append(_leading_warning(k, side_leaves, data[0].line))
     return out
+
+
+def _positioned_rows(data: list[Row], lleaves: list[Leaf], rleaves: list[Leaf]
+                     ) -> tuple[list[dict], list[Row], dict, set[int]] | None:
+    """A two-sided table's rows read by where their words stand: a word left of where the
+    expenditure side's names start (the leftmost name a row prints after an amount) is the
+    income side's; each amount goes under the nearest header of its side; a line of amounts
+    only (pdftotext centres merged cells vertically) gives each amount to the nearest row
+    opening an item on that side with that column blank. None when any of it is unclear."""
+    heads = {"income": [leaf.span for leaf in lleaves],
+             "expenditure": [leaf.span for leaf in rleaves]}
+    if not all(heads["income"]) or not all(heads["expenditure"]):
+        return None
+    rows_words = [[(w, span) for cell in row.cells for w, span in word_spans(cell)]
+                  for row in data]
+    if any(span is None for words in rows_words for _, span in words):
+        return None
+    # Where the expenditure side's names start: the leftmost name printed after an amount.
+    after = [span[0] for words in rows_words  # type: ignore[index]
+             for k, (w, span) in enumerate(words)
+             if not is_amount_token(w) and any(is_amount_token(x) for x, _ in words[:k])]
+    if not after:
+        return None
+    middle = min(after)
+    entries: list[tuple[Row, dict]] = []
+    apart: list[tuple[int, str, str, Span]] = []
+    for row, words in zip(data, rows_words, strict=True):
+        entry: dict = {"income_label": "", "income": {}, "expenditure_label": "",
+                       "expenditure": {}}
+        amounts = []
+        for w, span in words:
+            side = "income" if span[0] < middle else "expenditure"  # type: ignore[index]
+            if is_amount_token(w):
+                amounts.append((side, w, span))
+            else:
+                label = entry[f"{side}_label"]
+                entry[f"{side}_label"] = f"{label} {w}" if label else w
+        if not entry["income_label"] and not entry["expenditure_label"]:
+            apart += [(row.line, side, w, span) for side, w, span in amounts]
+            continue
+        for side, w, span in amounts:
+            k = nearest(span, heads[side])  # type: ignore[arg-type]
+            if k is None or k in entry[side]:
+                return None
+            entry[side][k] = w
+        entries.append((row, entry))
+    for line, side, w, span in apart:
+        k = nearest(span, heads[side])
+        owners = [(abs(r.line - line), e) for r, e in entries
+                  if _starts_item(e[f"{side}_label"]) and k not in e[side]]
+        dist = [d for d, _ in owners]
+        if k is None or not dist or dist.count(min(dist)) != 1:
+            return None
+        owners[dist.index(min(dist))][1][side][k] = w
+    groups, fixed = [], {"income": [], "expenditure": []}
+    for _, e in entries:
+        g = {f"{side}_label": e[f"{side}_label"] for side in fixed}
+        for side in fixed:
+            order = sorted(e[side])
+            g[side] = [e[side][k] for k in order]
+            fixed[side].append(tuple(order) if order else None)
+        groups.append(g)
+    return groups, [r for r, _ in entries], fixed, {line for line, _, _, _ in apart}
 
 
 def _side_lines(groups: list[dict], side: str, n: int) -> list[placement.Line]:

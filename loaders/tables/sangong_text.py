@@ -161,6 +161,8 @@ def place(amounts: list[str], cols: list[Leaf],
     they leave open, the one whose header stands nearest, when positions are known); the
     first amount is 合计's."""
     n = len(cols)
+    if not amounts:
+        return {}
     values = [parse_amount(a) or Decimal(0) for a in amounts]
     tol = half_unit(amounts)
     fits = []
@@ -208,7 +210,7 @@ def rebuild_rows(header: list[Row], data: list[Row], amounts_of: Callable[[Row],
     # Items split again by column (预算数 | 决算数 under each): more columns than words say.
     concepts = [label_key(w.text) for w in words if lookup.column_key(w.text)]
     if any(concepts.count(c) > 1 for c in concepts):
-        return None
+        return _split_by_position(words, data)
     cols = leaves(words)
     if cols is None:
         return None
@@ -240,3 +242,36 @@ def rebuild_rows(header: list[Row], data: list[Row], amounts_of: Callable[[Row],
                 spare += 1
         out.append(Row(cells, r.line))
     return out, open_lines
+
+
+def _split_by_position(words: list[Word], data: list[Row]) -> tuple[list[Row], list[int]] | None:
+    """Items split again by column (预算数 | 决算数 under each): read only where the text kept
+    every word's columns. The repeated words, left to right, are each item's sub-columns in
+    turn; an amount goes under the sub-column word nearest to it (one nearest, or the table
+    keeps its other reading)."""
+    if any(w.span is None for w in words):
+        return None
+    subs = sorted((w for w in words if w.item is None and lookup.column_key(w.text)
+                   and label_key(w.text) not in SUBTOTAL_WORDS),
+                  key=lambda w: w.span[0])  # type: ignore[index]
+    kinds = list(dict.fromkeys(label_key(w.text) for w in subs))
+    cols = leaves([w for w in words if w not in subs])
+    if cols is None or len(kinds) < 2 or len(subs) != len(kinds) * len(cols):
+        return None
+    heads = [w.span for w in subs]
+    line0 = data[0].line - 1
+    top = [Cell(leaf.group or leaf.text, line0) for leaf in cols for _ in kinds]
+    names = [Cell(leaf.text, line0) for leaf in cols for _ in kinds]
+    out = [Row(top, line0), Row(names, line0), Row([Cell(w.text, line0) for w in subs], line0)]
+    for r in data:
+        cells = [Cell("", r.line) for _ in subs]
+        for cell in r.cells:
+            for w, span in word_spans(cell):
+                if not is_amount_token(w):
+                    continue
+                k = nearest(span, heads) if span is not None else None  # type: ignore[arg-type]
+                if k is None or cells[k].text:
+                    return None
+                cells[k] = Cell(w, r.line)
+        out.append(Row(cells, r.line))
+    return out, []
