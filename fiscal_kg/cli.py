@@ -209,8 +209,8 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def _query_store(args: argparse.Namespace) -> Store:
-    """The store for `query`: opened read-only while `fiscal-kg serve` serves it (the server
-    refuses writers, and a query writes nothing), else as every command opens it."""
+    """The store for `query` and `export`: opened read-only while `fiscal-kg serve` serves it
+    (the server refuses writers, and neither writes anything), else as every command opens it."""
     from fiscal_kg.endpoint_lock import is_served
 
     remote = args.endpoint or getattr(args, "update_endpoint", None) or getattr(args, "gsp", None)
@@ -246,7 +246,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                   "the terminal", file=sys.stderr)
             return 2
         args.format = EXPORT_SUFFIXES.get(out_path.suffix.lower(), "nq") if out_path else "nq"
-    with _store(args) as store:
+    with _query_store(args) as store:
         if args.graph:
             graph = _export_graph(store, args.graph)
             if graph is None:

@@ -558,6 +558,11 @@ def test_a_load_into_the_served_store_is_refused(served, sample_paths: list[Path
                            capture_output=True, text=True, timeout=60)  # fmt: skip
     assert query.returncode == 0, query.stderr
     assert len(query.stdout.splitlines()) == 1 + 5  # the header and the five sample reports
+    # …and so do exports
+    export = subprocess.run([sys.executable, "-m", "fiscal_kg", "export", "--store", str(store),
+                             "--format", "csv"], capture_output=True, text=True, timeout=120)
+    assert export.returncode == 0, export.stderr
+    assert "2080109" in export.stdout and "303.87" in export.stdout  # 002's 表五 row
 
 
 def test_serving_and_writing_exclude_each_other(tmp_path: Path) -> None:

@@ -168,6 +168,49 @@ def test_final_account_rows_all_read() -> None:
     assert unread == []
 
 
+def test_side_by_side_table_read_as_bands_of_lines() -> None:
+    """01's basic table: "262.33   21.21" / "301 01   302" / "基本工资   01 办公费" is one row of
+    each half; the closing amounts printed above 人员经费合计 / 公用经费合计 are theirs."""
+    t = next(t for t in report("01_shanghai-putuo_czj_2024_final", "layout").tables
+             if t.table_type == "gpb-basic")
+    got = {(f.code or f.line_item): f.amount for f in t.facts}
+    assert (len(t.facts), got["30101"], got["30201"], got["30202"], got["31002"]) == (
+        29, Decimal("262.33"), Decimal("21.21"), Decimal("7.61"), Decimal("13.58"))
+    assert (got["personnel"], got["public"]) == (Decimal("2152.26"), Decimal("184.65"))
+
+
+SPLIT_AND_CENTRED = """上海市某某局2024年度部门决算
+
+                                支出决算表
+                                                             单位：万元
+                项目
+                                本年支出合               项目支
+   支出功能分类                                 基本支出
+                       科目名称       计                    出
+    科目编码
+                                           80.00      20.00
+                                100.00
+ 类    款   项
+                        合计
+                                           80.00      20.00
+201             一般公共服务支出        100.00
+201   06        财政事务            100.00     80.00     20.00
+"""
+
+
+def test_split_headers_and_centred_amounts_read_by_position() -> None:
+    """A made-up table printed the way pdftotext prints tall merged cells: header words split
+    over lines ("本年支出合" / "计", "项目支" / "出"), 基本支出 a line higher than its siblings,
+    the 合计 row's amounts on two lines above its name, 201's a line above its code."""
+    report_ = load_text(SPLIT_AND_CENTRED, "made-up.layout.txt", "0" * 64)
+    (t,) = report_.tables
+    got = {("合计" if f.is_total else f.code, f.column): f.amount for f in t.facts}
+    assert got == {(row, col): Decimal(v) for row in ("合计", "201", "20106")
+                   for col, v in (("total", "100.00"), ("basic", "80.00"),
+                                  ("project", "20.00"))}
+    assert [w.code for w in report_.warnings] == []
+
+
 def test_amounts_printed_apart_attach_to_their_rows() -> None:
     """01's 支出决算表: "1,503.52   603.14" (基本支出, 项目支出) on line 217 between 合计 (216,
     which has its own on line 213) and 201 (218); 8.37 under 项目支出 on 201 06 01's line."""

@@ -17,7 +17,17 @@ from decimal import Decimal
 from typing import Any
 
 from fiscal_kg.synthetic.numbers import Printed, find_numbers, key_of, key_of_value
-from loaders.model import Claim, Fact, FundingLine, Indicator, PerformanceTable, Project, Report
+from loaders.model import (
+    Claim,
+    Fact,
+    FundingLine,
+    Indicator,
+    PerformanceTable,
+    Project,
+    Report,
+    StatedProduct,
+    YearLabel,
+)
 
 CURRENCY = frozenset({"元", "万元", "亿元", "千元"})
 PROJECT_SPAN = 12  # lines after a project's name where its 预算安排规模 may be printed
@@ -30,11 +40,17 @@ AMOUNT_FIELDS: dict[type, tuple[str, ...]] = {
     Project: ("amount",),
     PerformanceTable: ("budget",),
     FundingLine: ("initial_budget", "full_year_budget", "executed"),
+    StatedProduct: ("amount",),
 }
+# Years the narrative names (loaders/narrative/year_labels.py): shifted with the report.
+YEAR_FIELDS: dict[type, tuple[str, ...]] = {YearLabel: ("year",)}
+# Per-person rates a paragraph prints in 元: scaled where the loader also reads them as an
+# amount elsewhere on their line, unchanged otherwise; either reads back.
+EITHER_FIELDS: dict[type, tuple[str, ...]] = {StatedProduct: ("monthly_rate", "yearly_rate")}
 # Free text that prints numbers (they change with the amounts) or names the file.
 TEXT_FIELDS = frozenset({
     "raw", "sentence", "target_text", "actual_text", "message", "source_path", "sha256",
-    "deviation_note", "functions", "text",
+    "deviation_note", "functions", "text", "factors", "statement", "other_note",
 })
 
 
@@ -118,6 +134,8 @@ def _performance(roles: Roles, lines: list[str], table: PerformanceTable) -> Non
                 roles.other(ind.line, value)
         roles.other(ind.line, ind.weight)
         roles.other(ind.line, ind.score)
+        if ind.goal_line is not None and ind.target_unit in CURRENCY:
+            roles.amount(ind.goal_line, ind.goal_value)  # a limit the goal text restates
     _floating(roles, lines, table.budget, range(table.line, table.end_line + 1))
 
 
@@ -161,8 +179,10 @@ def differences(base: Report, reissued: Report, factor: int, shift: int,
     ``shift`` later and its names through ``rename``; empty when it does."""
     out: list[str] = []
     for path, old, new, owner, name in _pairs(base, reissued, "report"):
-        if name == "fiscal_year":
+        if name == "fiscal_year" or name in YEAR_FIELDS.get(type(owner), ()):
             want: Any = old + shift
+        elif name in EITHER_FIELDS.get(type(owner), ()) and new in (old, old * factor):
+            want = new
         elif name == "publication_date" and old:
             want = f"{int(old[:4]) + shift}{old[4:]}"
         elif isinstance(old, str):
@@ -178,8 +198,12 @@ def differences(base: Report, reissued: Report, factor: int, shift: int,
 
 def _is_amount(owner: object, name: str) -> bool:
     if isinstance(owner, Indicator):
-        unit = owner.target_unit if name == "target_value" else owner.actual_unit
-        return name in ("target_value", "actual_value") and unit in CURRENCY
+        # what the row's explanation and its table's goal restate (performance/notes.py,
+        # goals.py) is in the row's unit, and scaled with it
+        target = name in ("target_value", "note_target", "goal_value")
+        unit = owner.target_unit if target else owner.actual_unit
+        return name in ("target_value", "actual_value", "note_actual", "note_target",
+                        "goal_value") and unit in CURRENCY
     return name in AMOUNT_FIELDS.get(type(owner), ())
 
 
