@@ -39,8 +39,9 @@ fuzz: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# the benchmark (bench/, not in the wheel): python -m bench --help for its options
 bench: $(STAMP)
-	$(BIN)/fiscal-kg bench
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) fiscal-kg-store build dist .pytest_cache .ruff_cache

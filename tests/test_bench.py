@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from fiscal_kg import bench
-from fiscal_kg.bench.budget import project
-from fiscal_kg.bench.check import compare
-from fiscal_kg.bench.render import COLUMNS, growth_values, render, row_values
-from fiscal_kg.bench.results import Bench, SizeResult
-from fiscal_kg.bench.targets import targets
+import bench
+from bench.budget import project
+from bench.check import compare
+from bench.render import COLUMNS, growth_values, render, row_values
+from bench.results import Bench, SizeResult
+from bench.targets import targets
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +114,7 @@ def test_pyshacl_lines_and_target() -> None:
 
 
 def test_plain_pyshacl_is_stopped_at_its_limit(sample_paths: list[Path]) -> None:
-    from fiscal_kg.bench.plain_pyshacl import run_plain_pyshacl
+    from bench.plain_pyshacl import run_plain_pyshacl
 
     run = run_plain_pyshacl([str(sample_paths[0])], limit=0.5)  # 000 takes minutes
     assert run.stopped and run.seconds == 0.5 and run.keys is None

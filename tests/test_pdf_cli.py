@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fiscal_kg.bench.pdf import render_pdf_section, time_pdfs
+from bench.pdf import render_pdf_section, time_pdfs
 from fiscal_kg.cli import main
 from fiscal_kg.ingest import report_files
 from loaders.pipeline import load_report

@@ -1,5 +1,5 @@
 """The text corpus of the bench: samples re-issued with scaled amounts, planted errors, and the
-check that validation finds exactly them (fiscal_kg.synthetic.corpus, fiscal_kg.bench.check)."""
+check that validation finds exactly them (fiscal_kg.synthetic.corpus, bench.check)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fiscal_kg.bench.check import check_planted
+from bench.check import check_planted
 from fiscal_kg.synthetic import Corpus, CorpusFile, write_corpus
 from fiscal_kg.synthetic.numbers import find_numbers, in_style, key_of, replace_spans
 from loaders.pipeline import load_report

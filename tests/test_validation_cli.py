@@ -52,7 +52,7 @@ def test_batches_and_subsets_find_the_same(loaded) -> None:
 def test_counts_and_text(loaded) -> None:
     store, _ = loaded
     run = validate_store(store)
-    assert run.by_severity()["Violation"] == 7 and not run.conforms
+    assert run.by_severity()["Violation"] == 13 and not run.conforms
     text = to_text(run.findings)
     assert "[Violation] ARITH-PARENT-SUM (line 218)" in text
     assert "expected 303.87, found 352.15; difference 48.28" in text

@@ -69,7 +69,7 @@ def reissue(sample: Sample, unit: str, shift: int, factor: int, edits: Edits | N
                 changes.append((p.start, p.end, new))
         if changes:
             lines[n - 1] = replace_spans(lines[n - 1], changes)
-    return "\n".join(lines).replace(sample.report.unit_name, unit)
+    return _rename(sample, unit, "\n".join(lines))
 
 
 def renamer(sample: Sample, unit: str, shift: int):  # -> Callable[[str], str]
@@ -77,9 +77,23 @@ def renamer(sample: Sample, unit: str, shift: int):  # -> Callable[[str], str]
 
     def rename(text: str) -> str:
         changes = [(p.start, p.end, str(int(p.text) + shift)) for p in find_numbers(text) if p.year]
-        return replace_spans(text, changes).replace(sample.report.unit_name, unit)
+        return _rename(sample, unit, replace_spans(text, changes))
 
     return rename
+
+
+def _rename(sample: Sample, unit: str, text: str) -> str:
+    """The unit's name replaced; so are the other forms of it the report prints as names
+    (奇台县社会保险中心 in 奇台县社会保险管理局's report: loaders/narrative/names.py) that open with
+    the part of the name the new one replaces, so they stay forms of the new unit's name."""
+    base = sample.report.unit_name
+    text = text.replace(base, unit)
+    tag = next((k for k in range(len(base) + 1) if unit[k:] == base[k:]), len(base))
+    for mention in sample.report.name_mentions:
+        name = mention.name
+        if mention.relation != "other-body" and tag < len(name) and name[:tag] == base[:tag]:
+            text = text.replace(name, unit[:tag] + name[tag:])
+    return text
 
 
 def reads_back(sample: Sample, unit: str, shift: int, factor: int) -> list[str]:

@@ -1,4 +1,4 @@
-"""``fiscal-kg bench`` / ``make bench``: load, validate and query a synthetic corpus.
+"""``make bench`` (``python -m bench``): load, validate and query a synthetic corpus.
 
 For each size (default 10, 100 and 1,000 reports) the bench writes a synthetic corpus of report
 text files (``corpus``: the samples re-issued for other units and years, amounts scaled, errors
@@ -13,6 +13,6 @@ targets of issue 8 go to stdout and, as Markdown and JSON, to ``--out`` (``rende
 Modules: corpus, check, measure, phases, rss, budget, results, figures, targets, render, run.
 """
 
-from fiscal_kg.bench.run import build_parser, main
+from bench.run import build_parser, main
 
 __all__ = ["build_parser", "main"]

@@ -1,16 +1,16 @@
-"""Time the named queries on a store: ``python -m fiscal_kg.measure_queries STORE``.
+"""Time the named queries on a store: ``python -m bench.measure_queries STORE``.
 
-    python -m fiscal_kg.measure_queries /tmp/q1000 --build 1000   # make a synthetic store first
-    python -m fiscal_kg.measure_queries /tmp/q1000                # median ms of every named query
-    python -m fiscal_kg.measure_queries /tmp/q1000 --with unit=合成00007     # one unit's reports
-    python -m fiscal_kg.measure_queries /tmp/q1000 -q documents -p documents:year=2024
+    python -m bench.measure_queries /tmp/q1000 --build 1000   # make a synthetic store first
+    python -m bench.measure_queries /tmp/q1000                # median ms of every named query
+    python -m bench.measure_queries /tmp/q1000 --with unit=合成00007     # one unit's reports
+    python -m bench.measure_queries /tmp/q1000 -q documents -p documents:year=2024
 
 ``--build N`` writes N synthetic reports (``fiscal_kg.synthetic.generate``) as N-Quads, one named
 graph per report, with Oxigraph's bulk loader (much faster than transactions, which is all we
 need for a measuring store), then loads the reference data, links the units to divisions and,
 with ``--validate``, writes the validation graph. Each query runs in a child process that opens
 the store read-only, so a query slower than ``--timeout`` is stopped instead of holding up the
-rest. Required parameters get the example of their header (``e.g. …``), as in ``fiscal-kg bench``;
+rest. Required parameters get the example of their header (``e.g. …``), as in ``make bench``;
 optional ones stay unbound ("all") unless ``--with``/``-p`` give them. Each row gives the median
 of ``--runs`` runs as ``fiscal-kg query`` runs it (``OxigraphStore.query``: evaluation plus the
 conversion of every term to rdflib) and, for comparison, the engine alone (iterating pyoxigraph's
@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     from fiscal_kg.query import bind, named_queries
 
     ap = argparse.ArgumentParser(
-        prog="python -m fiscal_kg.measure_queries",
+        prog="python -m bench.measure_queries",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

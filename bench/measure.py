@@ -20,17 +20,17 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from fiscal_kg.bench.budget import Clock, Phases
-from fiscal_kg.bench.check import PlantedCheck, check_planted, compare
-from fiscal_kg.bench.phases import (
+from bench.budget import Clock, Phases
+from bench.check import PlantedCheck, check_planted, compare
+from bench.phases import (
     PhaseProcess,
     finding_key,
     finding_row,
     runnable_queries,
     timed,
 )
-from fiscal_kg.bench.results import SizeResult
-from fiscal_kg.bench.rss import TreeWatch, peak_rss_mb
+from bench.results import SizeResult
+from bench.rss import TreeWatch, peak_rss_mb
 from fiscal_kg.synthetic.corpus import Corpus
 
 
@@ -237,8 +237,8 @@ def _measure_plain_pyshacl(paths: Sequence[str], config: dict, result: SizeResul
                            clock: Clock) -> None:
     """Plain pyshacl, stopped once it has taken long enough to show the speed-up target (with
     a margin for noise in the fast path's time), and never after the cap or the time budget."""
-    from fiscal_kg.bench.plain_pyshacl import run_plain_pyshacl
-    from fiscal_kg.bench.targets import TARGET_SPEEDUP
+    from bench.plain_pyshacl import run_plain_pyshacl
+    from bench.targets import TARGET_SPEEDUP
 
     fast = result.fast_median
     cap = config.get("plain_pyshacl_limit_s", 0.0)
@@ -300,7 +300,7 @@ def run_size(config: dict) -> SizeResult:
     config_path = scratch / f"config-{config['size']}.json"
     config["result"] = str(scratch / f"result-{config['size']}.json")
     config_path.write_text(json.dumps(config, ensure_ascii=False), "utf-8")
-    code = ("import sys; from fiscal_kg.bench.measure import child_main; "
+    code = ("import sys; from bench.measure import child_main; "
             "sys.exit(child_main(sys.argv[1]))")
     subprocess.run([sys.executable, "-c", code, str(config_path)], check=True)
     return SizeResult.from_json(json.loads(Path(config["result"]).read_text("utf-8")))

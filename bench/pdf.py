@@ -1,4 +1,4 @@
-"""The PDF phase of ``fiscal-kg bench``: the PDF reader against pdfplumber, and memory.
+"""The PDF phase of ``make bench``: the PDF reader against pdfplumber, and memory.
 
 For each real PDF bundled in ``samples/realworld`` it measures CPU time
 (``time.process_time``, median of ``runs``) of
@@ -14,7 +14,7 @@ per report and per page; then the peak resident memory of ``fiscal-kg load``
 (the writer and its worker processes) over a folder of the PDFs repeated to
 ``copies`` files. Copies of one report claim the same document, so the loader
 parses all of them and stores one: the figure is the parsing side's peak.
-Run alone: ``python -m fiscal_kg.bench.pdf``.
+Run alone: ``python -m bench.pdf``.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from fiscal_kg.bench.rss import TreeWatch
+from bench.rss import TreeWatch
 
 TARGET_S_PER_25_PAGES = 0.5
 TARGET_RSS_MB = 1024

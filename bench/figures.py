@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fiscal_kg.bench.results import SizeResult
+from bench.results import SizeResult
 
 
 def phase_s(r: SizeResult, phase: str) -> tuple[float | None, str]:

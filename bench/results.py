@@ -6,7 +6,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from fiscal_kg.bench.check import Check, PlantedCheck
+from bench.check import Check, PlantedCheck
 
 
 @dataclass

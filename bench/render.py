@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fiscal_kg.bench.figures import (
+from bench.figures import (
     growth_pair,
     phase_s,
     query_names,
@@ -13,8 +13,8 @@ from fiscal_kg.bench.figures import (
     slowest_query,
     validation_in_load,
 )
-from fiscal_kg.bench.results import Bench, SizeResult, median
-from fiscal_kg.bench.targets import targets
+from bench.results import Bench, SizeResult, median
+from bench.targets import targets
 
 COLUMNS = (
     "reports",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fiscal_kg.bench.figures import growth_pair, phase_s, slowest_query, validation_in_load
-from fiscal_kg.bench.results import SizeResult
+from bench.figures import growth_pair, phase_s, slowest_query, validation_in_load
+from bench.results import SizeResult
 
 TARGET_REPORTS_PER_S = 50.0
 TARGET_VALIDATE_MS = 50.0  # per report, median, at the largest size

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from fiscal_kg.bench.check import Row
+from bench.check import Row
 
 WARM_UP = "SELECT (COUNT(?d) AS ?n) WHERE { ?d a <https://w3id.org/fiscal-kg/def#FiscalDocument> }"
 # The example a parameter's description gives: 'e.g. 2080109' or 'e.g. "510000"'.

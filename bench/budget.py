@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from fiscal_kg.bench.results import SizeResult
+from bench.results import SizeResult
 
 DEFAULT_BUDGET_S = 480.0  # `make bench` must finish in 10 minutes on a fresh clone, setup included
 MIN_SHARE = 0.15  # of the time left, that a size's extra runs may take however small it is

@@ -1,4 +1,4 @@
-"""Measure the store choices: ``python -m fiscal_kg.measure_store [--triples N]``.
+"""Measure the store choices: ``python -m bench.measure_store [--triples N]``.
 
 Prints, for synthetic report-shaped data (amount facts in tables in named
 graphs, one per document):
@@ -212,7 +212,7 @@ def measure_samples(directory: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m fiscal_kg.measure_store")
+    parser = argparse.ArgumentParser(prog="python -m bench.measure_store")
     parser.add_argument("--triples", type=int, default=2_000_000, help="bulk size (pyoxigraph)")
     parser.add_argument(
         "--small", type=int, default=200_000, help="size for rdflib vs pyoxigraph in memory"

@@ -27,7 +27,7 @@ class PlainRun:
 def run_plain_pyshacl(paths: Sequence[str], limit: float) -> PlainRun:
     """Plain pyshacl on ``paths`` (one graph, as the other pyshacl run has it), at most
     ``limit`` seconds; building the graph and imports are not timed."""
-    code = "import sys; from fiscal_kg.bench.plain_pyshacl import child; child(sys.argv[1:])"
+    code = "import sys; from bench.plain_pyshacl import child; child(sys.argv[1:])"
     proc = subprocess.Popen([sys.executable, "-c", code, *paths], stdout=subprocess.PIPE,
                             text=True)
     assert proc.stdout is not None
@@ -53,7 +53,7 @@ def run_plain_pyshacl(paths: Sequence[str], limit: float) -> PlainRun:
 def child(paths: Sequence[str]) -> None:
     from rdflib import Graph
 
-    from fiscal_kg.bench.phases import finding_key
+    from bench.phases import finding_key
     from fiscal_kg.validation import reference
     from loaders.pipeline import build_graph, load_report
 

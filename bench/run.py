@@ -1,4 +1,4 @@
-"""``fiscal-kg bench``: options, the sizes one after another, the report."""
+"""``make bench`` (``python -m bench``): options, the sizes one after another, the report."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from fiscal_kg.bench import corpus as bench_corpus
-from fiscal_kg.bench.budget import DEFAULT_BUDGET_S, time_shares
-from fiscal_kg.bench.measure import run_size
-from fiscal_kg.bench.phases import timed
-from fiscal_kg.bench.render import render
-from fiscal_kg.bench.results import Bench
+from bench import corpus as bench_corpus
+from bench.budget import DEFAULT_BUDGET_S, time_shares
+from bench.measure import run_size
+from bench.phases import timed
+from bench.render import render
+from bench.results import Bench
 
 
 def machine_info() -> dict[str, str]:
@@ -118,7 +118,7 @@ def _sizes(text: str) -> list[int]:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="fiscal-kg bench",
+        prog="python -m bench",
         description="Load, validate and query a synthetic corpus of 10, 100 and 1,000 reports.",
     )
     p.add_argument("--sizes", type=_sizes, default=[10, 100, 1000], help="default 10,100,1000")
@@ -163,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--pdf",
         choices=("auto", "yes", "no"),
         default="auto",
-        help="the PDF phase (fiscal_kg.bench.pdf: reader vs pdfplumber on the six real PDFs, "
+        help="the PDF phase (bench.pdf: reader vs pdfplumber on the six real PDFs, "
         "≈ 1 min); auto: with the default --sizes only, so quick runs stay quick",
     )
     return p
@@ -173,12 +173,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the bench; 0 when it ran and validation found exactly the planted errors."""
     args = build_parser().parse_args(argv)
     if args.runs < 1 or args.workers < 1:
-        print("fiscal-kg bench: --runs and --workers must be at least 1", file=sys.stderr)
+        print("bench: --runs and --workers must be at least 1", file=sys.stderr)
         return 2
     bench = run_bench(args)
     text = render(bench)
     if args.pdf == "yes" or (args.pdf == "auto" and args.sizes == [10, 100, 1000]):
-        from fiscal_kg.bench.pdf import pdf_phase
+        from bench.pdf import pdf_phase
 
         say("bench: PDF phase (six real PDFs: reader, load, pdfplumber; peak RSS) ...")
         text += "\n" + pdf_phase(runs=5, copies=args.pdf_copies)
