@@ -339,44 +339,20 @@ def cmd_review(args: argparse.Namespace) -> int:
 # demo
 # ---------------------------------------------------------------------------
 
-COUNTS = """PREFIX fkg: <https://w3id.org/fiscal-kg/def#>
-SELECT (COUNT(DISTINCT ?d) AS ?reports) (COUNT(DISTINCT ?f) AS ?facts)
-       (COUNT(DISTINCT ?c) AS ?claims) (COUNT(DISTINCT ?i) AS ?indicators)
-WHERE {
-  { ?d a fkg:FiscalDocument } UNION { ?f a fkg:AmountFact }
-  UNION { ?c a fkg:NarrativeClaim } UNION { ?i a fkg:PerformanceIndicator }
-}"""
-
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from loaders.resources import resource_dir
+    from fiscal_kg.demo import COUNTED, run_demo
 
-    # The five sample texts and the six real reports as users download them (PDF); their text
-    # extractions stay out, since they are the same documents.
-    bundled = resource_dir("samples")
-    samples = [bundled / "reports", *sorted((bundled / "realworld").glob("*/*.pdf"))]
-    path = Path(args.store) if args.store else Path("fiscal-kg-store")
-    # Load and validate as `fiscal-kg load --validate` does, in memory, then write the finished
-    # dataset to disk with one extend (the store is replaced by the samples alone).
-    memory = OxigraphStore()
-    summary = load_paths(memory, samples, validate=True)
-    findings = Counter(f.severity for f in summary.findings or [])
-    links = run_linking(memory, None)
-    counts = memory.query(COUNTS).dicts()[0]
-    with OxigraphStore(path) as store:
-        store.update("CLEAR ALL")  # a fresh store: only the bundled samples
-        store.raw.extend(memory.raw)
+    demo = run_demo(Path(args.store) if args.store else Path("fiscal-kg-store"))
     print()
-    print(f"store: {path}")
-    for key in ("reports", "facts", "claims", "indicators"):
-        print(f"{key:>11}: {counts[key]}")
-    text = ", ".join(f"{n} {sev}" for sev, n in sorted(findings.items())) or "none"
+    print(f"store: {demo.path}")
+    for key in COUNTED:
+        print(f"{key:>11}: {demo.counts[key]}")
+    text = ", ".join(f"{n} {sev}" for sev, n in sorted(demo.findings.items())) or "none"
     print(f"   findings: {text}")
-    if links is not None:
-        linked = sum(1 for r in links if getattr(r, "status", "") == "linked")
-        print(f"      units: {linked} of {len(links)} linked to a division")
+    print(f"      units: {demo.linked} of {len(demo.links)} linked to a division")
     print("next: fiscal-kg query --list; fiscal-kg query totals-by-class; fiscal-kg serve")
-    return 1 if summary.failed else 0
+    return 1 if demo.failed else 0
 
 
 # ---------------------------------------------------------------------------

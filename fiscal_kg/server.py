@@ -202,7 +202,7 @@ def routes(endpoint: Endpoint, view: FindingsView | None = None) -> list[Route]:
     table += [Route(path, endpoint.read_only, methods=ALL_METHODS) for path in WRITE_PATHS]
     table += [Route(path, endpoint.page, methods=["GET"]) for path in STATIC_FILES]
     if view is not None:
-        table += view_routes(view)
+        table += view_routes(view, endpoint.query, endpoint.policy.max_body)  # + query page
     return table
 
 

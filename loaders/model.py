@@ -65,6 +65,8 @@ class Block:
     # A line of text as printed (leading spaces and gaps kept) when it has 2+ space gaps:
     # the positions of its words, for a table row printed apart from its grid.
     raw: str | None = None
+    # What its reader could not place (a stream table's rows, ``row-not-placed``).
+    warnings: list[LoadWarning] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------

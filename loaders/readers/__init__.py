@@ -7,6 +7,7 @@ order whether a table starts at the current line:
 - ``pipe``: ``| a | b |`` rows
 - ``tsv``: lines with tabs
 - ``aligned``: columns separated by 2+ spaces (``pdftotext -layout``)
+- ``stream``: one cell per line after a table's title (plain ``pdftotext``)
 
 Lines no reader claims become one heading or paragraph block each (markdown
 ``#``/``**``/bullets stripped). Every block, row and cell keeps its 1-based
@@ -22,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from loaders.model import Block
-from loaders.readers import aligned, html, pipe, tsv
+from loaders.readers import aligned, html, pipe, stream, tsv
 from loaders.readers.base import Reader, is_blank
 from loaders.readers.decode import ReportDecodeError, decode_report
 from loaders.readers.text import clean_cell, clean_text, display_width, text_block
@@ -40,7 +41,7 @@ __all__ = [
     "split_lines",
 ]
 
-READERS: list[Reader] = [html.READER, pipe.READER, tsv.READER, aligned.READER]
+READERS: list[Reader] = [html.READER, pipe.READER, tsv.READER, aligned.READER, stream.READER]
 
 
 def register(reader: Reader, before: str | None = None) -> None:

@@ -62,6 +62,7 @@ def extract_tables(
         tables.append(table)
         warnings.extend(found)
     warnings.extend(_missing(located.announced, tables))
+    warnings.extend(w for b in blocks if b.kind == "table" for w in b.warnings)  # unplaced
     return tables, warnings
 
 

@@ -28,6 +28,8 @@ STRUCTURAL = {
     "row-number": "index",
 }
 UNRECOGNISED = "unrecognised"
+# Budget stages a final account prints beside its actual amounts (columns.ttl).
+BUDGET_STAGES = frozenset({"initial-budget", "full-year-budget"})
 # Header words meaning "the sum of the group above me", whatever the group.
 SUBTOTAL_WORDS = frozenset({"合计", "小计", "总计"})
 _MAX_HEADER_ROWS = 6
@@ -213,6 +215,7 @@ def analyse(rows: list[Row]) -> Grid:
         if col.role == "amount":
             col.key = amount_key(paths[c]) or UNRECOGNISED
         columns.append(col)
+    _budget_beside_actual(columns)
     grid = Grid(header, data, columns, numbering, warnings)
     if header and width > header_width:
         lines = [r.line for r in data if len(r.cells) > header_width]
@@ -224,6 +227,20 @@ def analyse(rows: list[Row]) -> Grid:
             lines[0] if lines else None,
         ))
     return grid
+
+
+def _budget_beside_actual(columns: list[Column]) -> None:
+    """A column whose heading also names a budget stage (预算数: the amount of a budget, or the
+    initial budget, columns.ttl) is that stage when a sibling under the same heading is the
+    actual amount (决算数), as a final account's 三公 table prints them."""
+    amounts = [c for c in columns if c.role == "amount" and c.key == "total" and c.path]
+    for col in amounts:
+        stages = [k for k in lookup.keys_for("columns", col.path[-1]) if k in BUDGET_STAGES]
+        if stages and any(other.path[:-1] == col.path[:-1] and other is not col
+                          and not any(k in BUDGET_STAGES
+                                      for k in lookup.keys_for("columns", other.path[-1]))
+                          for other in amounts):  # fmt: skip
+            col.key = stages[0]
 
 
 def _span(lines: list[int]) -> str:

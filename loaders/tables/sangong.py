@@ -16,7 +16,7 @@ import re
 from loaders.codelists import label_key
 from loaders.model import Fact, LoadWarning
 from loaders.tables import lookup
-from loaders.tables.header import SUBTOTAL_WORDS, Column, Grid
+from loaders.tables.header import BUDGET_STAGES, SUBTOTAL_WORDS, Column, Grid
 from loaders.tables.rows import amount_fact, classify_rows, data_rows, merge_wrapped, stray_numbers
 
 ROOT = "sangong-total"
@@ -60,6 +60,8 @@ def column_item(col: Column) -> str | None:
 
 
 def fund_source(col: Column, column_form: bool) -> str:
+    if col.key in BUDGET_STAGES:  # the budget printed beside the actual (final accounts)
+        return col.key
     keys = [lookup.column_key(t) for t in col.path] if column_form else [col.key]
     keys = [k for k in keys if k and k not in _WHOLE and k != "unrecognised"
             and k in lookup.descendants_of("columns", "total")]
