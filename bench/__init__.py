@@ -10,7 +10,10 @@ the reference validator runs on the same reports. Medians, growth 100 → 1,000,
 targets of issue 8 go to stdout and, as Markdown and JSON, to ``--out`` (``render``,
 ``targets``). ``--budget`` keeps it within 10 minutes (``budget``).
 
-Modules: corpus, check, measure, phases, rss, budget, results, figures, targets, render, run.
+Modules: corpus, check, measure, phases, rss, budget, results, figures, targets, render, run;
+``synthetic`` (the synthetic reports and corpus); ``pdf`` (the PDF phase); the measuring
+scripts ``measure_queries`` and ``measure_store`` (``python -m bench.measure_queries …``).
+Not shipped in the wheel: run from a checkout (``make bench``).
 """
 
 from bench.run import build_parser, main

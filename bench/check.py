@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from fiscal_kg.synthetic.corpus import Corpus, CorpusFile, cited_lines
+from bench.synthetic.corpus import Corpus, CorpusFile, cited_lines
 
 # One finding as the validation process sends it: document, rule, line, lines, severity.
 Row = tuple[str | None, str, int | None, str | None, str]

@@ -1,4 +1,4 @@
-"""A size's corpus: written by ``fiscal_kg.synthetic.write_corpus``, with what it must yield.
+"""A size's corpus: written by ``bench.synthetic.write_corpus``, with what it must yield.
 
 The files are the samples re-issued for other units and years with their amounts scaled (the
 identities still hold) and errors planted at known lines; the corpus records, per file, its
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from fiscal_kg.synthetic import Corpus, write_corpus
+from bench.synthetic import Corpus, write_corpus
 
 ERRORS_PER_REPORT = 2
 

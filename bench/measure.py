@@ -19,6 +19,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.budget import Clock, Phases
 from bench.check import PlantedCheck, check_planted, compare
@@ -31,14 +32,17 @@ from bench.phases import (
 )
 from bench.results import SizeResult
 from bench.rss import TreeWatch, peak_rss_mb
-from fiscal_kg.synthetic.corpus import Corpus
+from bench.synthetic.corpus import Corpus
+
+if TYPE_CHECKING:
+    from fiscal_kg.store import OxigraphStore, Store
 
 
 def warm_up() -> None:
     """Imports and code lists are per process: pay for them before the clock starts (forked
     loading workers inherit them)."""
     import fiscal_kg.cli  # noqa: F401
-    from fiscal_kg.synthetic.model import sample_paths
+    from bench.synthetic.model import sample_paths
     from loaders.pipeline import load_report
 
     load_report(sample_paths()[0])
@@ -112,7 +116,7 @@ def _one_run(paths: Sequence[str], config: dict, result: SizeResult, phases: Pha
         shutil.rmtree(checked, ignore_errors=True)
 
 
-def _load(store: object, paths: Sequence[str], config: dict, result: SizeResult,
+def _load(store: Store, paths: Sequence[str], config: dict, result: SizeResult,
           validate: bool = False) -> None:
     from fiscal_kg.ingest import load_paths
 
@@ -134,7 +138,7 @@ def _load(store: object, paths: Sequence[str], config: dict, result: SizeResult,
         result.planted_in_load = check
 
 
-def _link_units(store: object) -> None:
+def _link_units(store: OxigraphStore) -> None:
     # The division queries join the links and divisions graphs, so link first.
     from fiscal_kg.linking import link_store
 

@@ -5,7 +5,7 @@
     python -m bench.measure_queries /tmp/q1000 --with unit=合成00007     # one unit's reports
     python -m bench.measure_queries /tmp/q1000 -q documents -p documents:year=2024
 
-``--build N`` writes N synthetic reports (``fiscal_kg.synthetic.generate``) as N-Quads, one named
+``--build N`` writes N synthetic reports (``bench.synthetic.generate``) as N-Quads, one named
 graph per report, with Oxigraph's bulk loader (much faster than transactions, which is all we
 need for a measuring store), then loads the reference data, links the units to divisions and,
 with ``--validate``, writes the validation graph. Each query runs in a child process that opens
@@ -48,9 +48,9 @@ def build(
     path: Path, reports: int, seed: int = 0, batch: int = 200, validate: bool = False
 ) -> None:
     """A store of ``reports`` synthetic reports at ``path`` (which must not exist yet)."""
+    from bench.synthetic import generate
     from fiscal_kg.linking import link_store
     from fiscal_kg.store import OxigraphStore
-    from fiscal_kg.synthetic import generate
 
     if path.exists():
         raise SystemExit(f"{path} exists; --build writes a new store")

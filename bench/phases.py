@@ -12,8 +12,13 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.check import Row
+
+if TYPE_CHECKING:
+    from fiscal_kg.query import NamedQuery
+    from fiscal_kg.store import QueryResult, Store
 
 WARM_UP = "SELECT (COUNT(?d) AS ?n) WHERE { ?d a <https://w3id.org/fiscal-kg/def#FiscalDocument> }"
 # The example a parameter's description gives: 'e.g. 2080109' or 'e.g. "510000"'.
@@ -136,7 +141,7 @@ def runnable_queries() -> tuple[dict[str, tuple[object, dict[str, str]]], dict[s
     return run, skipped
 
 
-def run_query(store: object, query: tuple[object, dict[str, str]]) -> object:
+def run_query(store: Store, query: tuple[NamedQuery, dict[str, str]]) -> QueryResult:
     """A named query with its required parameters bound, unbound optional ones meaning "all"."""
     from fiscal_kg.query import run
 

@@ -45,7 +45,7 @@ class FindingsView:
         return _response(answer)
 
     def _page(self, path: str) -> live.Response:
-        return live.view(self.store(), path, self.sources)
+        return live.view(self.store(), path, self.sources, served=True)
 
     async def iri(self, request: Request) -> Response:
         rest, accept = request.path_params["rest"], request.headers.get("accept", "")

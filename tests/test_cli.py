@@ -181,6 +181,12 @@ def test_validate_and_link_commands(loaded, capsys) -> None:
     assert out.rstrip().endswith("5 of 5 unit(s) linked")
 
 
+def test_bench_is_not_shipped(capsys) -> None:
+    """The benchmark lives in the checkout's bench/ (make bench); the command says so."""
+    assert main(["bench", "--sizes", "10"]) == 2
+    assert "make bench" in capsys.readouterr().err
+
+
 def test_demo(tmp_path: Path, capsys) -> None:
     store = tmp_path / "demo-store"
     assert main(["demo", "--store", str(store)]) == 0

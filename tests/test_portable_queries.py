@@ -36,8 +36,8 @@ from fiscal_kg.query import (
     uses_lateral,
     wants_portable,
 )
-from fiscal_kg.remote import LATERAL_PROBE, RemoteStore
 from fiscal_kg.store import OxigraphStore, QueryResult
+from fiscal_kg.store.remote import LATERAL_PROBE, RemoteStore
 
 # rdflib 7.6's own SPARQL engine calls its deprecated Dataset.default_context for every pattern
 pytestmark = pytest.mark.filterwarnings("ignore:Dataset.*deprecated:DeprecationWarning")

@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 
 from fiscal_kg.cli import main
 from fiscal_kg.query import named_queries, run
-from fiscal_kg.remote import RemoteStore
+from fiscal_kg.store.remote import RemoteStore
 from loaders.vocab import DIVISIONS_GRAPH, LINKS_GRAPH, VALIDATION_GRAPH
 
 PARAMS = {  # required parameters, and a few others so binding is exercised remotely too

@@ -199,3 +199,46 @@ def test_clicking_the_finding_highlights_352_15_in_002s_table(
     shot = tmp_path / "002-arith-parent-sum.png"
     browser.screenshot(shot)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+@pytest.fixture()
+def served_store(tmp_path: Path):
+    """``fiscal-kg serve`` over sample 002 (loaded and validated), on a loopback port."""
+    from conftest import free_port, stop, wait_for_sparql
+
+    store = tmp_path / "store"
+    sample = Path(__file__).resolve().parents[1] / "samples/reports/002_0692fe3ff6bbe2a2.txt"
+    assert main(["load", "--validate", "--store", str(store), str(sample)]) == 1  # Violations
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "fiscal_kg", "serve", "--store", str(store),
+                             "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        wait_for_sparql(f"http://127.0.0.1:{port}", proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)
+
+
+def test_the_query_page_runs_a_named_query_from_its_form(
+    served_store: str, browser: Browser, tmp_path: Path
+) -> None:
+    browser.page("Page.navigate", url=served_store + "/findings/")
+    browser.wait_for("document.readyState === 'complete' && !!document.getElementById('filter')")
+    browser.click("a[href='query']")  # the index links to the query page
+    browser.wait_for("location.pathname === '/findings/query'"
+                     " && document.readyState === 'complete'")
+    browser.click("nav.queries a[href$='name=where-from']")
+    browser.wait_for("!!document.querySelector('#named-form input[name=line]')")
+    browser.js("document.querySelector('#named-form input[name=document]').value ="
+               " '002_0692fe3ff6bbe2a2.txt';"
+               "document.querySelector('#named-form input[name=line]').value = '218'")
+    browser.click("#named-form button[name=run]")
+    browser.wait_for("!!document.querySelector('table.results tbody tr')")
+    row = browser.js("[...document.querySelectorAll('table.results tbody tr')]"
+                     ".map(r => [...r.cells].map(c => c.textContent))"
+                     ".find(cells => cells[0].endsWith('/cell/218-5'))")
+    assert row[9:12] == ["218", "352.15", "352.15"]  # line, raw, amount: plain numbers
+    assert browser.js("document.querySelector('table.results a').getAttribute('href')"
+                      ".startsWith('/findings/doc/afbc89d0428c/2022/unstated/budget.html#cell-')")
+    browser.screenshot(tmp_path / "query-page.png")

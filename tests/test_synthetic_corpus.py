@@ -1,5 +1,5 @@
 """The text corpus of the bench: samples re-issued with scaled amounts, planted errors, and the
-check that validation finds exactly them (fiscal_kg.synthetic.corpus, bench.check)."""
+check that validation finds exactly them (bench.synthetic.corpus, bench.check)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bench.check import check_planted
-from fiscal_kg.synthetic import Corpus, CorpusFile, write_corpus
-from fiscal_kg.synthetic.numbers import find_numbers, in_style, key_of, replace_spans
+from bench.synthetic import Corpus, CorpusFile, write_corpus
+from bench.synthetic.numbers import find_numbers, in_style, key_of, replace_spans
 from loaders.pipeline import load_report
 from loaders.vocab import report_document_iri
 
@@ -193,8 +193,8 @@ def test_each_planted_edit_changes_only_its_own_reading(sample_paths: list[Path]
     own line(s) only (tables the loader reads by their sums are left out for that reason)."""
     import random
 
-    from fiscal_kg.synthetic.corpus import calibrate
-    from fiscal_kg.synthetic.reissue import reissue
+    from bench.synthetic.corpus import calibrate
+    from bench.synthetic.reissue import reissue
     from loaders.pipeline import load_text
 
     ready, _ = calibrate(tuple(sample_paths))

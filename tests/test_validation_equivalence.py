@@ -16,8 +16,8 @@ import pytest
 from rdflib import Graph
 from validation_models import claim, fact, funding, indicator, perf_table, report, table
 
+from bench.synthetic import generate
 from fiscal_kg.store import OxigraphStore, graph_quads
-from fiscal_kg.synthetic import generate
 from fiscal_kg.validation import validate
 from fiscal_kg.validation.reference import reference_keys
 from loaders import vocab

@@ -40,13 +40,14 @@ def not_found(what: str) -> Response:
     return Response(404, "text/plain; charset=utf-8", f"not found: {what}\n".encode())
 
 
-def view(store: Store, path: str, sources: list[Path] | None = None) -> Response:
+def view(store: Store, path: str, sources: list[Path] | None = None,
+         served: bool = False) -> Response:
     """The response to GET ``path`` (``/``, ``/index.html``, ``/doc/….html``, ``/unit/…``,
     ``/finding/…``, ``/assets/…``, ``/doc/…/row-N.png``), relative to where the view is
-    mounted."""
+    mounted; ``served``: the index links to the server's query page (a folder has none)."""
     parts = [p for p in path.split("?")[0].split("/") if p]
     if not parts or parts == ["index.html"]:
-        return Response(200, HTML, pages.index_page(store).encode())
+        return Response(200, HTML, pages.index_page(store, served).encode())
     if not all(_SAFE.fullmatch(p) and p not in (".", "..") for p in parts):
         return not_found(path)
     if parts[0] == "assets" and len(parts) == 2:

@@ -62,8 +62,9 @@ INDEX_HEADERS = [("单位 unit", False), ("行政区划 division", False), ("年
                  ("完整性 completeness", True)] + [(COUNT_LABELS[c], True) for c in COUNT_COLUMNS]
 
 
-def index_page(store: Store) -> str:
-    """Every report with its metadata and finding counts; sortable, filterable (report.js)."""
+def index_page(store: Store, served: bool = False) -> str:
+    """Every report with its metadata and finding counts; sortable, filterable (report.js).
+    ``served``: by ``fiscal-kg serve``, which has a query page beside it (a folder has none)."""
     path = "index.html"
     docs = data.documents(store)
     head = "".join(f'<th class="sortable{" numeric" if num else ""}">{_e(h)}</th>'
@@ -82,7 +83,8 @@ def index_page(store: Store) -> str:
         rows.append(f'<tr id="{_e(row_id.replace("/", "-"))}">{"".join(cells)}</tr>')
     totals = {c: sum(d.counts.get(c, 0) for d in docs) for c in COUNT_COLUMNS}
     summary = ", ".join(f"{totals[c]} {COUNT_LABELS[c]}" for c in COUNT_COLUMNS)
-    body = (f"<h1>报告 Reports ({len(docs)})</h1><p>{_e(summary)}</p>"
+    query = '<p><a href="query">查询 Query: named queries, SPARQL</a></p>' if served else ""
+    body = (f"<h1>报告 Reports ({len(docs)})</h1><p>{_e(summary)}</p>{query}"
             '<label>筛选 filter: <input id="filter" type="search" '
             'placeholder="单位、年度、文件… unit, year, file…"></label>'
             f'<table id="documents"><thead><tr>{head}</tr></thead>'

@@ -55,6 +55,7 @@ INPUTS = {"year": 'type="number" min="1900" max="2999"', "integer": 'type="numbe
           "decimal": 'inputmode="decimal"', "code": 'inputmode="numeric" pattern="[0-9]{1,12}"',
           "iri": 'size="60"', "string": ""}
 
+LONG = 30  # characters: a longer text cell wraps, shorter cells and IRIs stay on one line
 Term = dict[str, str]  # one term of SPARQL 1.1 Query Results JSON: type, value, datatype…
 
 
@@ -71,6 +72,7 @@ class Ask:
     text: str | None = None
     format: str = "html"
     edit: str | None = None  # a named query to open in the free-text box
+    run: bool = False  # a named query chosen from the list shows its form; its buttons run it
 
 
 @dataclass
@@ -85,7 +87,8 @@ def read_form(pairs: list[tuple[str, str]], queries: dict[str, q.NamedQuery]) ->
     """The form's fields (URL and body) as an Ask; an empty parameter field means "not given"."""
     fields = dict(pairs)
     ask = Ask(name=fields.get("name") or None, text=fields.get("query"),
-              format=fields.get("format", "html"), edit=fields.get("edit") or None)
+              format=fields.get("format", "html"), edit=fields.get("edit") or None,
+              run="run" in fields or "format" in fields)
     if ask.format not in FORMATS:
         raise q.QueryError(f"format {ask.format!r}: one of {', '.join(FORMATS)}")
     named = queries.get(ask.name) if ask.name else None
@@ -102,6 +105,8 @@ def query_text(ask: Ask, queries: dict[str, q.NamedQuery],
     """The text to run: the named query with its values bound (``resolve`` turns a report's file
     name into its IRI, as the CLI does), or the free text; None when nothing is asked yet."""
     if ask.name is not None:
+        if not ask.run:
+            return None
         named = queries[ask.name]
         q.bind(named, {k: v for k, v in ask.values.items() if k != "document"})  # check first
         return q.bind(named, resolve(named, ask.values))
@@ -246,18 +251,19 @@ def page(ask: Ask, queries: dict[str, q.NamedQuery], root: str, *,
             f'<form method="post" action="{_e(action)}" id="free-form">'
             f'<textarea name="query" rows="18" cols="100" spellcheck="false">{_e(box)}</textarea>'
             f"<p>{_buttons()}</p></form>"
-            f'<p class="note">Run with the limits of the endpoint <code>{_e(root)}../query</code>'
-            " (row cap, time limit; SERVICE only to allowed services).</p></section>")
+            '<p class="note">Run as on the endpoint <code>/query</code>, with its limits '
+            "(row cap, time limit; SERVICE only to the allowed services).</p></section>")
     sections = (chosen + outcome + free) if named else (chosen + free + outcome)
     body = (f"<h1>查询 Query</h1><div class=query-layout><nav class=queries>"
             f"<h2>命名查询 Named queries</h2><ul>{listing}</ul></nav>"
             f"<div class=query-main>{sections}</div></div>")
     title = f"{named.title} · 查询 query" if named else "fiscal-kg 查询 query"
-    return _SKELETON.substitute(title=_e(title), body=body, root=root, head="")
+    style = f'<link rel="stylesheet" href="{_e(root)}assets/query.css">'
+    return _SKELETON.substitute(title=_e(title), body=body, root=root, head=style)
 
 
 def _buttons() -> str:
-    return ('<button type="submit">运行 Run</button> '
+    return ('<button type="submit" name="run" value="1">运行 Run</button> '
             '<button type="submit" name="format" value="csv">CSV</button> '
             '<button type="submit" name="format" value="xlsx">XLSX</button>')
 
@@ -296,7 +302,7 @@ def _outcome(results: Results | None, error: str | None, root: str, ask: Ask) ->
         return f'<section id="results"><p class="boolean">{_e(str(results.boolean).lower())}</p>' \
                "</section>"
     count = f"{len(results.rows):,} 行 rows"
-    if results.capped_at is not None:
+    if results.capped_at is not None and len(results.rows) >= results.capped_at:
         count += f" (cut at the endpoint's cap of {results.capped_at:,})"
     numeric = [any(_numeric(r[i]) for r in results.rows)
                and all(_numeric(r[i]) for r in results.rows if r[i] is not None)
@@ -305,8 +311,8 @@ def _outcome(results: Results | None, error: str | None, root: str, ask: Ask) ->
                    for v, n in zip(results.variables, numeric, strict=True))  # fmt: skip
     rows = "".join("<tr>" + "".join(_cell(t, root) for t in row) + "</tr>" for row in results.rows)
     return (f'<section id="results"><p class="count">{count}</p>'
-            f'<table class="results"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>'
-            "</table></section>")
+            f'<div class="scroll"><table class="results"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table></div></section>")
 
 
 def _cell(term: Term | None, root: str) -> str:
@@ -321,4 +327,4 @@ def _cell(term: Term | None, root: str) -> str:
         if value.startswith(ID):
             return f'<td><a href="{_e(root + page_path(value))}">{_e(short)}</a></td>'
         return f'<td title="{_e(value)}">{_e(short)}</td>'
-    return f"<td>{_e(value)}</td>"
+    return f'<td class="text">{_e(value)}</td>' if len(value) > LONG else f"<td>{_e(value)}</td>"

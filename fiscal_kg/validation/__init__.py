@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterable
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -33,12 +34,15 @@ from fiscal_kg.validation.ruledata import RULES_GRAPH, codes_graph, rule_data
 from fiscal_kg.validation.shapes import load_shapes
 from loaders.vocab import CODES_GRAPH, ONTOLOGY_GRAPH
 
+if TYPE_CHECKING:  # validation runs on the embedded store: it reads pyoxigraph's store (.raw)
+    from fiscal_kg.store import OxigraphStore
+
 __all__ = [
     "Finding", "ValidationRun", "main", "run_cli", "validate", "validate_files", "validate_store",
 ]
 
 
-def _raw(store: object) -> ox.Store:
+def _raw(store: OxigraphStore) -> ox.Store:
     return getattr(store, "raw", store)  # type: ignore[return-value]
 
 
@@ -53,7 +57,7 @@ def _replace_graph(raw: ox.Store, name: ox.NamedNode, quads: list[ox.Quad]) -> N
     raw.extend(quads)
 
 
-def prepare(store: object) -> None:
+def prepare(store: OxigraphStore) -> None:
     """Make sure the code lists and the rule data are in the store (the shapes read both)."""
     raw = _raw(store)
     codes = ox.NamedNode(str(CODES_GRAPH))
@@ -69,14 +73,14 @@ def prepare(store: object) -> None:
         _replace_graph(raw, rules, data)
 
 
-def _disk_path(store: object) -> str | None:
+def _disk_path(store: OxigraphStore) -> str | None:
     """The directory of an embedded on-disk store open for writing (worker processes can then
     open it read-only), else None."""
     path = getattr(store, "path", None)
     return None if path is None or getattr(store, "read_only", True) else str(path)
 
 
-def validate(store: object, documents: Iterable[str] | None = None, *,
+def validate(store: OxigraphStore, documents: Iterable[str] | None = None, *,
              rules: Iterable[str] | None = None, write_report: bool = True,
              batch: int = BATCH, workers: int | None = None) -> list[Finding]:
     """Run the shapes; findings of the chosen documents (all when None). An on-disk store with
@@ -122,14 +126,14 @@ def write_report_graph(raw: ox.Store, findings: list[Finding]) -> None:
     write_whole(raw, findings)
 
 
-def validate_store(store: object, documents: Iterable[str] | None = None) -> ValidationRun:
+def validate_store(store: OxigraphStore, documents: Iterable[str] | None = None) -> ValidationRun:
     start = time.perf_counter()
     findings = validate(store, documents)
     docs = sorted({f.document for f in findings if f.document})
     return ValidationRun(findings, docs, time.perf_counter() - start)
 
 
-def load_into(store: object, paths: Iterable[str | Path]) -> list[str]:
+def load_into(store: OxigraphStore, paths: Iterable[str | Path]) -> list[str]:
     """Load report files into ``store`` (one named graph each); returns the document IRIs."""
     from loaders import vocab
     from loaders.pipeline import load_report

@@ -11,8 +11,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fiscal_kg.validation.findings import Finding, report_graph, to_json, to_text
+
+if TYPE_CHECKING:
+    from fiscal_kg.store import OxigraphStore
 
 
 def parser() -> argparse.ArgumentParser:
@@ -39,7 +43,7 @@ SELECT ?d ?unit ?year ?kind ?file WHERE {
     OPTIONAL { ?d prov:wasDerivedFrom/fkg:fileName ?file } } }"""
 
 
-def _labels(store: object) -> dict[str, str]:
+def _labels(store: OxigraphStore) -> dict[str, str]:
     """Each report as a reader knows it: file, unit, year and kind (not only its hash IRI)."""
     raw = getattr(store, "raw", store)
     out: dict[str, str] = {}
@@ -51,7 +55,7 @@ def _labels(store: object) -> dict[str, str]:
     return out
 
 
-def _load_files(store: object, names: list[str]) -> tuple[list[str], int]:
+def _load_files(store: OxigraphStore, names: list[str]) -> tuple[list[str], int]:
     """Load the report files (folders: their report files) into ``store``; each file that is no
     report is named on stderr and left out. Returns the document IRIs and the failure count."""
     from fiscal_kg.ingest import report_files

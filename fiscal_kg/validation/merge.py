@@ -11,6 +11,7 @@ and of the unit-scoped rules are replaced, every other report's results stay as 
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -19,8 +20,11 @@ from fiscal_kg.validation.fastpath import Runner, report_units
 from fiscal_kg.validation.findings import Finding
 from fiscal_kg.validation.shapes import load_shapes
 
+if TYPE_CHECKING:  # the report is written with pyoxigraph (.raw): the embedded store
+    from fiscal_kg.store import OxigraphStore
 
-def merge_loaded(store: object, checked: dict[str, list[Finding]],
+
+def merge_loaded(store: OxigraphStore, checked: dict[str, list[Finding]],
                  unchecked: set[str] | None = None) -> list[Finding]:
     """Write the findings of the reports in ``checked`` (document IRI → its report-scoped
     findings) and of the unit-scoped rules into the validation report, and drop the results of

@@ -23,8 +23,9 @@ from loaders.tables import recognise
 from loaders.tables.locate import meta_fields
 
 _LOOK_BACK = 4  # non-blank lines between a title / 单位 line and the header
-_WINDOW = 30  # non-blank lines that must all be stream cells for a region to start
-_MIN_AMOUNTS = 3
+_WINDOW = 80  # non-blank lines looked at for amounts and column labels
+_MIN_AMOUNTS = 1
+_MIN_CELLS = 8  # a table's header and a row at least: shorter runs are left as text
 
 
 def _opens_table(line: str) -> bool:
@@ -61,7 +62,9 @@ class StreamReader:
         if not any(_opens_table(lines[j]) for j in _content(lines, i - 1, -1, _LOOK_BACK)):
             return False
         window = _content(lines, i, 1, _WINDOW)
-        if len(window) < _WINDOW or any(_ends_region(lines[j]) for j in window):
+        ends = [k for k, j in enumerate(window) if _ends_region(lines[j])]
+        window = window[: ends[0]] if ends else window
+        if len(window) < _MIN_CELLS:
             return False
         kinds = [classify(lines[j], j + 1).kind for j in window]
         return kinds.count("amount") >= _MIN_AMOUNTS and "column" in kinds

@@ -17,9 +17,11 @@ from loaders.codelists import label_key
 from loaders.readers.stream_tokens import Token
 from loaders.tables import lookup, placement
 from loaders.tables.cells import parse_amount
-from loaders.tables.header import STRUCTURAL, SUBTOTAL_WORDS
+from loaders.tables.header import STRUCTURAL
 
 TOTAL_KEY = "total"
+_TOTAL_ROWS = ("合计", "总计")  # the total row's label (also a column label)
+_TOTAL = "TOTAL"  # the total row's key in the sum tree
 # Valid code shapes, as lengths of the printed parts: 类, 类+款, 类+款+项, or joined.
 _CODE_SHAPES = ((3, 2, 2), (3, 2), (3,), (7,), (5,))
 
@@ -53,13 +55,14 @@ def amount_columns(toks: list[Token]) -> list[Token]:
     return sorted(cols, key=lambda t: t.column != TOTAL_KEY)
 
 
-def _is_row_start(toks: list[Token], k: int) -> bool:
+def _is_row_start(toks: list[Token], k: int, coded_rows: bool) -> bool:
     t = toks[k]
     nxt = toks[k + 1] if k + 1 < len(toks) else None
     if t.kind == "name":
-        return True
-    # "合计" is a column label and the label of the total row: a row when amounts follow.
-    return t.text in SUBTOTAL_WORDS and nxt is not None and nxt.kind == "amount"
+        return bool(lookup.keys_for("function", t.text) or lookup.keys_for("economic", t.text))
+    # "合计" is a column label and the label of the total row: a row when amounts follow,
+    # in a table that has printed coded rows (a header word over a single row is none).
+    return (coded_rows and t.text in _TOTAL_ROWS and nxt is not None and nxt.kind == "amount")
 
 
 def split_rows(toks: list[Token]) -> StreamTable:
@@ -80,7 +83,7 @@ def split_rows(toks: list[Token]) -> StreamTable:
         current = None
         if t.kind == "code":
             pending.append(t)
-        elif _is_row_start(toks, k):
+        elif _is_row_start(toks, k, bool(rows)):
             current = StreamRow(name=t, codes=pending)
             rows.append(current)
             pending = []
@@ -138,61 +141,156 @@ def check_codes(table: StreamTable) -> None:
                 row.problem = "its name alone does not say its code"
         row.code = code
         context = code if code and not row.problem else context
+    lines: dict[str, list[int]] = {}
+    for row in table.rows:
+        if row.code:
+            lines.setdefault(row.code, []).append(row.name.line)
+    for row in table.rows:  # a 项 printed without its last part reads as its 款 again
+        if row.code and len(lines[row.code]) > 1 and not row.problem:
+            row.problem = (f"code {row.code} stands on two rows (lines "
+                           f"{', '.join(map(str, lines[row.code]))})")
 
 
-def _children_of_total(columns: list[Token]) -> list[int]:
+def _parts_of_total(columns: list[Token]) -> list[int]:
+    """Columns that add up to the total column: those with no other printed column
+    between them and the total in columns.ttl (人员经费 under 基本支出 is no part)."""
+    keys = {t.column for t in columns}
     return [c for c, t in enumerate(columns) if c
-            and lookup.ancestors("columns", t.column or "")[:1] == (columns[0].column,)]
+            and set(lookup.ancestors("columns", t.column or "")) & keys == {TOTAL_KEY}]
 
 
-def _adds_up(row: StreamRow, columns: list[Token]) -> bool:
+def _adds_up(amounts: list[Token], columns: list[Token]) -> bool:
     """A full row's total is the sum of its parts (when the header names parts of it)."""
-    kids = _children_of_total(columns)
+    kids = _parts_of_total(columns)
     if columns[0].column != TOTAL_KEY or not kids:
         return True
-    texts = [row.amounts[c].text for c in (0, *kids)]
-    parts = sum((parse_amount(row.amounts[c].text) or Decimal(0) for c in kids), Decimal(0))
-    total = parse_amount(row.amounts[0].text) or Decimal(0)
+    texts = [amounts[c].text for c in (0, *kids)]
+    parts = sum((parse_amount(amounts[c].text) or Decimal(0) for c in kids), Decimal(0))
+    total = parse_amount(amounts[0].text) or Decimal(0)
     return abs(total - parts) <= placement.half_unit(texts) * (len(kids) + 1)
+
+
+def _full_rows(table: StreamTable, columns: list[Token]) -> int:
+    return sum(1 for r in table.rows if r.problem is None and len(r.amounts) == len(columns)
+               and _adds_up(r.amounts, columns))
+
+
+def _siblings(columns: list[Token]) -> bool:
+    parents = {lookup.ancestors("columns", columns[c].column or "")[:1]
+               for c in _parts_of_total(columns)}
+    return len(parents) == 1
+
+
+def choose_columns(table: StreamTable) -> None:
+    """Drop a group label the header prints over the columns ("一般公共预算支出" over 合计 /
+    基本支出 / 项目支出): when no row fills the columns as named and adding up, and leaving
+    out exactly one label makes rows fill them and add up, that label spans the others."""
+    cols = table.columns
+    if len(cols) < 3 or cols[0].column != TOTAL_KEY or _full_rows(table, cols):
+        return
+    fits = [c for c in range(1, len(cols)) if _full_rows(table, cols[:c] + cols[c + 1:])]
+    if len(fits) > 1:  # sums hold in any order: the parts must be siblings in columns.ttl
+        fits = [c for c in fits if _siblings(cols[:c] + cols[c + 1:])]
+    if len(fits) == 1:
+        table.columns = cols[: fits[0]] + cols[fits[0] + 1:]
 
 
 def place(table: StreamTable) -> None:
     """Columns of each row's amounts: full rows directly, short ones by the column sums."""
+    choose_columns(table)
     width = len(table.columns)
     for row in table.rows:
         if row.problem or not width:
             continue
         if len(row.amounts) == width:
-            if _adds_up(row, table.columns):
+            if _adds_up(row.amounts, table.columns):
                 row.slots = tuple(range(width))
             else:
                 row.problem = "its total is not the sum of its parts"
         elif len(row.amounts) > width:
             row.problem = f"{len(row.amounts)} amounts for {width} columns"
     _place_by_sums(table, width)
+    _keep_whole_groups(table)
     for row in table.rows:
         if row.slots is None and row.problem is None:
             row.problem = (f"{len(row.amounts)} amounts for {width} columns, "
                            "and the table's sums do not decide which")
 
 
-def _parent_key(code: str | None, rows_by_code: dict[str, StreamRow]) -> str | None:
-    if code and len(code) in (5, 7) and code[:-2] in rows_by_code:
-        return code[:-2]
-    return None
+def _parent_of(key: str, nodes: dict[str, StreamRow]) -> str | None:
+    """A code's parent row in the sum tree: its 类/款, or the 合计 row over the 类."""
+    parent = key[:-2] if len(key) in (5, 7) else (_TOTAL if len(key) == 3 else None)
+    return parent if parent in nodes else None
+
+
+def _totals_add_up(parent: StreamRow, children: list[StreamRow]) -> bool:
+    """Every child of the group printed: their totals (first amounts) make the parent's."""
+    texts = [r.amounts[0].text for r in (parent, *children)]
+    got = sum((parse_amount(r.amounts[0].text) or Decimal(0) for r in children), Decimal(0))
+    want = parse_amount(parent.amounts[0].text) or Decimal(0)
+    return abs(got - want) <= placement.half_unit(texts) * (len(children) + 1)
 
 
 def _place_by_sums(table: StreamTable, width: int) -> None:
-    """Short rows under a placed parent whose children all printed (no amounts astray)."""
-    if table.orphans or table.bare or width < 2 or table.columns[0].column != TOTAL_KEY:
-        return  # amounts printed away from their rows: a group's children may be missing
-    coded = {r.code: r for r in table.rows if r.code and r.problem is None}
-    lines = [placement.Line(key=code, parent=_parent_key(code, coded),
+    """Short rows of groups whose children all printed (their totals make the parent's);
+    a group with a child astray is left alone, since its sums would mislead."""
+    if width < 2 or table.columns[0].column != TOTAL_KEY:
+        return
+    nodes: dict[str, StreamRow] = {}
+    twice: set[str] = set()
+    for r in table.rows:
+        key = r.code or (_TOTAL if r.name.text in _TOTAL_ROWS else None)
+        if key and r.problem is None and len(r.amounts) <= width:
+            if key in nodes:
+                twice.add(key)  # printed twice: which one a sum means is unknown
+            nodes.setdefault(key, r)
+    for key in twice:
+        nodes.pop(key, None)
+    kids: dict[str, list[str]] = {}
+    for key in nodes:
+        parent = _parent_of(key, nodes)
+        if parent:
+            kids.setdefault(parent, []).append(key)
+    whole = {p for p, ks in kids.items() if _totals_add_up(nodes[p], [nodes[k] for k in ks])}
+    lines = [placement.Line(key=key, parent=p if (p := _parent_of(key, nodes)) in whole else None,
                             amounts=[a.text for a in r.amounts], slots=r.slots,
                             sure=r.slots is not None)
-             for code, r in coded.items() if len(r.amounts) <= width]
+             for key, r in nodes.items()]
     placement.solve(lines, width)
     for ln in lines:
-        row = coded[ln.key]
+        row = nodes[ln.key]
         if row.slots is None and ln.slots is not None:
             row.slots = ln.slots
+
+
+def _column_sums_hold(parent: StreamRow, children: list[StreamRow], width: int) -> bool:
+    def vector(r: StreamRow) -> list[Decimal]:
+        v = [Decimal(0)] * width
+        for a, slot in zip(r.amounts, r.slots or (), strict=True):
+            v[slot] = parse_amount(a.text) or Decimal(0)
+        return v
+    texts = [a.text for r in (parent, *children) for a in r.amounts]
+    tol = placement.half_unit(texts) * (len(children) + 1)
+    got = [sum(col, Decimal(0)) for col in zip(*(vector(c) for c in children), strict=True)]
+    return all(abs(g - w) <= tol for g, w in zip(got, vector(parent), strict=True))
+
+
+def _keep_whole_groups(table: StreamTable) -> None:
+    """Keep a placed row under a placed parent only with all its placed siblings adding up
+    to the parent: a group some of whose rows stay unplaced would read as a table that
+    does not add up, which the report is not. Top-down, so a row left out frees its own
+    children from the check."""
+    width = len(table.columns)
+    placed = {(r.code or _TOTAL): r for r in table.rows if r.slots is not None
+              and (r.code or r.name.text in _TOTAL_ROWS)}
+    for key in sorted(placed, key=lambda k: (k != _TOTAL, len(k))):
+        parent = placed.get(key)
+        if parent is None or parent.slots is None:
+            continue
+        kids = [r for k, r in placed.items() if r.slots is not None and k != key
+                and _parent_of(k, placed) == key]
+        if kids and not _column_sums_hold(parent, kids, width):
+            for r in kids:
+                r.slots = None
+                r.problem = (f"the other rows under {parent.code or parent.name.text} could not "
+                             "be placed, so its group would not add up")

@@ -17,6 +17,8 @@ from loaders.tables.cells import is_formatted_amount
 
 # A classification code or a part of one: 类 "201", 款/项 "06", joined "20106" / "201 06 01".
 _CODE = re.compile(r"^\d{3}(?:\s?\d{2}){0,2}$|^\d{2}$")
+# A bare integer that is no code's length: an amount of a table printed in whole yuan.
+_WHOLE = re.compile(r"^(?:0|[1-9]|[1-9]\d{3}|[1-9]\d{5}|[1-9]\d{7,14})$")
 # Longest line a stream cell takes; a longer one is prose (or a row of several cells).
 MAX_CELL = 40
 
@@ -29,10 +31,23 @@ class Token:
     column: str | None = None  # columns.ttl key, for "column"
 
 
+def amount_run(line: str) -> list[str] | None:
+    """The amounts of a line that prints nothing else, single-spaced ("1.00 2.00"): a
+    row's cells the text tool put on one line."""
+    parts = line.split()
+    if len(parts) > 1 and " ".join(parts) == line.strip() and all(
+            is_formatted_amount(p) or _WHOLE.match(p) for p in parts):
+        return parts
+    return None
+
+
 def is_stream_line(line: str) -> bool:
-    """One cell on a line: short, no tab, no run of spaces between words."""
+    """One cell on a line (short, no tab, no run of spaces between words), or a run of
+    single-spaced amounts."""
     s = line.strip()
-    return bool(s) and len(s) <= MAX_CELL and "\t" not in s and "  " not in s
+    if not s or "\t" in s or "  " in s:
+        return False
+    return len(s) <= MAX_CELL or amount_run(s) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -46,7 +61,7 @@ def is_row_name(text: str) -> bool:
 
 def classify(text: str, line: int) -> Token:
     s = text.strip()
-    if is_formatted_amount(s):
+    if is_formatted_amount(s) or _WHOLE.match(s):
         return Token("amount", s, line)
     if _CODE.match(s):
         return Token("code", s.replace(" ", ""), line)
@@ -64,6 +79,10 @@ def tokens(lines: list[str], start: int, end: int) -> list[Token]:
     out: list[Token] = []
     for i in range(start, end):
         if not lines[i].strip():
+            continue
+        run = amount_run(lines[i])
+        if run:
+            out.extend(Token("amount", a, i + 1) for a in run)
             continue
         tok = classify(lines[i], i + 1)
         if out and tok.kind in ("word", "column") and out[-1].kind in ("word", "column"):

@@ -28,8 +28,8 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
-from fiscal_kg.synthetic.planting import Target, plant, targets
-from fiscal_kg.synthetic.reissue import Sample, load_sample, reads_back, reissue
+from bench.synthetic.planting import Target, plant, targets
+from bench.synthetic.reissue import Sample, load_sample, reads_back, reissue
 
 ERRORS = 2  # planted per report
 FACTORS = (1, 2, 3)
@@ -112,7 +112,7 @@ class Calibrated:
 def write_corpus(n: int, directory: Path, seed: int, errors: int = ERRORS,
                  samples: tuple[Path, ...] | None = None) -> Corpus:
     """Write ``n`` re-issued reports into ``directory``; returns what each one should yield."""
-    from fiscal_kg.synthetic.model import sample_paths
+    from bench.synthetic.model import sample_paths
     from loaders.vocab import document_iri
 
     rng = random.Random(seed)

@@ -23,14 +23,8 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from fiscal_kg.store import (
-    XSD_STRING,
-    QueryResult,
-    RDFTerm,
-    StoreBase,
-    ntriples,
-    reference_files,
-)
+from fiscal_kg.store.base import QueryResult, StoreBase, reference_files
+from fiscal_kg.store.terms import XSD_STRING, RDFTerm, ntriples
 
 TIMEOUT_S = 300  # per HTTP request; a report or a named query takes far less
 # ?y is 1 only where the block sees the binding of ?x from outside it

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from fiscal_kg.synthetic.numbers import Printed, find_numbers, key_of, key_of_value
+from bench.synthetic.numbers import Printed, find_numbers, key_of, key_of_value
 from loaders.model import (
     Claim,
     Fact,

@@ -4,7 +4,7 @@ Every report lives in its own named graph (IRI = the report's document IRI),
 so replacing a report never touches another one, and queries see the union of
 all named graphs as their default graph.
 
-Measured on the 2-core reference machine (see ``python -m fiscal_kg.measure_store``):
+Measured on the 2-core reference machine (see ``python -m bench.measure_store``):
 Oxigraph's on-disk writes cost ~25-40k quads/s inside a transaction, while a
 SPARQL ``MOVE`` of a staging graph costs about three times as much as writing
 it. So ``put_report`` does not stage: a new graph is written with one
@@ -15,117 +15,15 @@ single Oxigraph transactions: either the whole report lands or nothing does.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Protocol, Self
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph
 
 from fiscal_kg.endpoint_lock import hold_for_writing
-from loaders.nquads import ox_literal
-from loaders.resources import resource_dir
-from loaders.vocab import CODES_GRAPH, ONTOLOGY_GRAPH
-
-DEFAULT_STORE_DIR = "fiscal-kg-store"
-STORE_ENV = "FISCAL_KG_STORE"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_STRING = XSD + "string"
-
-RDFTerm = URIRef | BNode | Literal
-
-
-def default_store_path() -> Path:
-    """$FISCAL_KG_STORE, else ./fiscal-kg-store."""
-    return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE_DIR)
-
-
-class NoStoreError(Exception):
-    """A read command named a store that does not exist (or is no store): never create one."""
-
-
-def existing_store_path(path: str | Path | None) -> Path:
-    """The store folder a read command (query, validate, export, serve, link) works on; raises
-    NoStoreError naming the path when there is none, so a mistyped --store or another working
-    folder is an error rather than an empty store that answers "0 rows"."""
-    where = Path(path) if path is not None else default_store_path()
-    if where.is_file() or (where.exists() and not where.is_dir()):
-        raise NoStoreError(f"{where.resolve()} is a file, not a store folder")
-    if not (where / "CURRENT").is_file():
-        what = "no store" if not where.exists() or not any(where.iterdir()) else "not a store"
-        raise NoStoreError(f"{what} at {where.resolve()} (create one with fiscal-kg load "
-                           f"--store {where} REPORT…)")
-    return where
-
-
-# ---------------------------------------------------------------------------
-# Term conversion (hot path: every triple of every report passes here)
-# ---------------------------------------------------------------------------
-
-
-def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """One rdflib term as a pyoxigraph term (raises ValueError on an invalid IRI)."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        return ox_literal(term)
-    raise TypeError(f"cannot store RDF term {term!r}")
-
-
-def from_ox(term: object) -> RDFTerm:
-    """One pyoxigraph term as an rdflib term (xsd:string literals become plain literals)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unsupported query result term {term!r}")
-
-
-def graph_quads(graph: Graph, graph_name: ox.NamedNode) -> Iterator[ox.Quad]:
-    """The triples of ``graph`` as quads in ``graph_name``.
-
-    Terms repeat a lot inside a report (predicates, the document IRI, column
-    codes), so converted terms are cached for the duration of one graph.
-    """
-    cache: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
-    for triple in graph:
-        converted = []
-        for term in triple:
-            value = cache.get(term)
-            if value is None:
-                value = cache[term] = to_ox(term)
-            converted.append(value)
-        yield ox.Quad(converted[0], converted[1], converted[2], graph_name)
-
-
-def ntriples(graph: Iterable[tuple[Node, Node, Node]], graph_iri: str | None = None) -> str:
-    """N-Triples text of ``graph`` — an rdflib Graph or any iterable of triples — or N-Quads
-    when ``graph_iri`` is given (cheap to send between processes, bulk-loadable, or over HTTP).
-
-    Each distinct term is serialised once (by pyoxigraph, which escapes
-    correctly); a report has ~5x fewer distinct terms than term occurrences.
-    """
-    cache: dict[Node, str] = {}
-
-    def text(term: Node) -> str:
-        value = cache.get(term)
-        if value is None:
-            value = cache[term] = str(to_ox(term))
-        return value
-
-    end = f" {ox.NamedNode(graph_iri)} .\n" if graph_iri else " .\n"
-    return "".join(f"{text(s)} {text(p)} {text(o)}{end}" for s, p, o in graph)
+from fiscal_kg.store.base import QueryResult, StoreBase, reference_files
+from fiscal_kg.store.terms import from_ox, graph_quads
 
 
 def _is_blank_quad(quad: ox.Quad) -> bool:
@@ -134,126 +32,6 @@ def _is_blank_quad(quad: ox.Quad) -> bool:
 
 def _triple_text(quads: Iterable[ox.Quad]) -> str:
     return "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-
-
-# ---------------------------------------------------------------------------
-# Query results
-# ---------------------------------------------------------------------------
-
-
-@dataclass
-class QueryResult:
-    """A SELECT (variables + rows of rdflib terms, None when unbound) or ASK (boolean) result."""
-
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple[RDFTerm | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-
-    def dicts(self) -> list[dict[str, RDFTerm | None]]:
-        return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
-
-    def values(self, variable: str) -> list[object]:
-        """Python values of one column (Decimal, int, str ...; None when unbound)."""
-        index = self.variables.index(variable)
-        out: list[object] = []
-        for row in self.rows:
-            term = row[index]
-            out.append(term.toPython() if term is not None else None)
-        return out
-
-
-class Store(Protocol):
-    """What the CLI, the exporters, validation and linking need from a store."""
-
-    def put_report(self, graph_iri: str, graph: Graph) -> int: ...
-
-    def put_graph(self, graph_iri: str, graph: Graph) -> int: ...
-
-    def put_ntriples(self, graph_iri: str, text: str) -> int: ...
-
-    def put_reports(self, reports: Sequence[tuple[str, str]], *, checked: bool = False
-                    ) -> list[str | None]: ...
-
-    def remove_graph(self, graph_iri: str) -> None: ...
-
-    def ensure_reference_data(self) -> None: ...
-
-    def query(self, sparql: str) -> QueryResult: ...
-
-    @property
-    def supports_lateral(self) -> bool: ...
-
-    def update(self, sparql: str) -> None: ...
-
-    def graph(self, graph_iri: str) -> Graph: ...
-
-    def graph_names(self) -> list[str]: ...
-
-    def close(self) -> None: ...
-
-
-class StoreBase:
-    """What every store shares: a context manager, and a report written as one named graph."""
-
-    def close(self) -> None:
-        raise NotImplementedError
-
-    def put_graph(self, graph_iri: str, graph: Graph) -> int:
-        raise NotImplementedError
-
-    @property
-    def supports_lateral(self) -> bool:
-        """Whether queries may use LATERAL (SEP-0006); else the named queries' SPARQL 1.1 forms
-        are sent (fiscal_kg.query.wants_portable)."""
-        return False
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def put_report(self, graph_iri: str, graph: Graph) -> int:
-        """Replace the named graph of one report atomically; returns its triple count."""
-        return self.put_graph(graph_iri, graph)
-
-    def put_ntriples(self, graph_iri: str, text: str) -> int:
-        raise NotImplementedError
-
-    def put_nquads(self, graph_iri: str, text: str) -> int:
-        """Like ``put_ntriples`` for N-Quads text whose quads all name ``graph_iri``."""
-        quads = ox.parse(text, format=ox.RdfFormat.N_QUADS)
-        triples = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
-        return self.put_ntriples(graph_iri, (triples or b"").decode())
-
-    def put_reports(self, reports: Sequence[tuple[str, str]], *, checked: bool = False
-                    ) -> list[str | None]:
-        """Write several reports, each (graph IRI, N-Quads of that graph); one error message
-        (None when stored) per report. Each report lands whole or not at all, and a report
-        that cannot be stored does not stop the others. ``checked``: the text was written by
-        ``loaders.nquads`` (every IRI already checked), so a store may skip checking it."""
-        errors: list[str | None] = []
-        for graph_iri, text in reports:
-            try:
-                self.put_nquads(graph_iri, text)
-                errors.append(None)
-            except (OSError, ValueError, RuntimeError, SyntaxError) as exc:
-                errors.append(f"cannot store the report: {exc}")
-        return errors
-
-
-def reference_files() -> dict[str, list[Path]]:
-    """Turtle files of the ontology and the code lists, by the named graph they go to."""
-    root = resource_dir("ontology")
-    return {
-        str(ONTOLOGY_GRAPH): sorted(root.glob("*.ttl")),
-        str(CODES_GRAPH): sorted((root / "codes").glob("*.ttl")),
-    }
-
-
-# ---------------------------------------------------------------------------
-# The embedded store
-# ---------------------------------------------------------------------------
 
 
 class OxigraphStore(StoreBase):
@@ -479,22 +257,3 @@ class _Counter:
         quad = next(self._it)
         self.count += 1
         return quad
-
-
-def open_store(
-    path: str | Path | None = None,
-    *,
-    endpoint: str | None = None,
-    update_endpoint: str | None = None,
-    gsp: str | None = None,
-    must_exist: bool = False,
-) -> Store:
-    """The embedded store at ``path`` (default ./fiscal-kg-store), or a remote one. With
-    ``must_exist`` (read commands) a missing store is a NoStoreError, not a new empty store."""
-    if endpoint or update_endpoint or gsp:
-        from fiscal_kg.remote import RemoteStore  # local: SPARQLWrapper only when used
-
-        return RemoteStore(endpoint, update_endpoint=update_endpoint, gsp=gsp)
-    if must_exist:
-        return OxigraphStore(existing_store_path(path))
-    return OxigraphStore(path if path is not None else default_store_path())

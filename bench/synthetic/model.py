@@ -9,7 +9,7 @@ cells no longer add up). Factors stay at 1 or 2 so that sums which only held wit
 
 ``generate(n, seed)`` streams ``SyntheticReport``s (model objects; ``.graph()`` gives the RDF) and
 each one's planted errors as (document IRI, rule id, source line). The text-level corpus (files
-that go through the loaders, for the bench) is ``fiscal_kg.synthetic.corpus``.
+that go through the loaders, for the bench) is ``bench.synthetic.corpus``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from fiscal_kg.synthetic.planting import KINDS, RULE_OF
+from bench.synthetic.planting import KINDS, RULE_OF
 from loaders import vocab
 from loaders.model import Claim, Fact, Report
 from loaders.rdf import report_graph

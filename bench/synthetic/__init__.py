@@ -4,9 +4,9 @@ Two levels: ``generate`` (model objects, for tests of the validator on graphs) a
 ``write_corpus`` (report text files, for the bench and tests through the loaders).
 """
 
-from fiscal_kg.synthetic.corpus import Corpus, CorpusFile, write_corpus
-from fiscal_kg.synthetic.model import Planted, SyntheticReport, generate, sample_paths, synthesize
-from fiscal_kg.synthetic.planting import KINDS, RULE_OF
+from bench.synthetic.corpus import Corpus, CorpusFile, write_corpus
+from bench.synthetic.model import Planted, SyntheticReport, generate, sample_paths, synthesize
+from bench.synthetic.planting import KINDS, RULE_OF
 
 __all__ = [
     "KINDS", "RULE_OF", "Corpus", "CorpusFile", "Planted", "SyntheticReport", "generate",

@@ -13,8 +13,8 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from fiscal_kg.synthetic.numbers import Printed, find_numbers, in_style, replace_spans
-from fiscal_kg.synthetic.reading import Roles, differences, read_roles
+from bench.synthetic.numbers import Printed, find_numbers, in_style, replace_spans
+from bench.synthetic.reading import Roles, differences, read_roles
 from loaders.model import Report
 
 Edits = dict[tuple[int, int], Decimal]  # (line, offset of the printed number) -> value to print

@@ -30,9 +30,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from fiscal_kg.synthetic.numbers import Printed, key_of, key_of_value, unit_of
-from fiscal_kg.synthetic.reading import sentence_lines
-from fiscal_kg.synthetic.reissue import Edits, Sample
+from bench.synthetic.numbers import Printed, key_of, key_of_value, unit_of
+from bench.synthetic.reading import sentence_lines
+from bench.synthetic.reissue import Edits, Sample
 from loaders.model import Claim, Fact, Report, Table
 
 RULE_OF = {

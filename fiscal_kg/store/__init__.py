@@ -1,0 +1,29 @@
+"""The RDF store: one named graph per report, queried as the union of them.
+
+- ``base``: the ``Store`` protocol, ``QueryResult``, what every store shares;
+- ``embedded``: ``OxigraphStore``, pyoxigraph on disk (or in memory);
+- ``remote``: ``RemoteStore``, SPARQL 1.1 Protocol endpoints (imported only when opened, so
+  SPARQLWrapper is loaded only then);
+- ``open``: where the store is (``--store``, $FISCAL_KG_STORE) and ``open_store``;
+- ``terms``: rdflib ↔ pyoxigraph term conversion.
+
+Imports go one way (terms ← base ← embedded, remote ← open), so the modules import no cycle.
+"""
+
+from fiscal_kg.store.base import QueryResult, Store, StoreBase, reference_files
+from fiscal_kg.store.embedded import OxigraphStore
+from fiscal_kg.store.open import (
+    DEFAULT_STORE_DIR,
+    STORE_ENV,
+    NoStoreError,
+    default_store_path,
+    existing_store_path,
+    open_store,
+)
+from fiscal_kg.store.terms import XSD, XSD_STRING, RDFTerm, from_ox, graph_quads, ntriples, to_ox
+
+__all__ = [
+    "DEFAULT_STORE_DIR", "STORE_ENV", "XSD", "XSD_STRING", "NoStoreError", "OxigraphStore",
+    "QueryResult", "RDFTerm", "Store", "StoreBase", "default_store_path", "existing_store_path",
+    "from_ox", "graph_quads", "ntriples", "open_store", "reference_files", "to_ox",
+]
