@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -97,12 +98,16 @@ class QueryPage:
             return _html(answer.status_code, query_page.page(ask, queries, root, error=message,
                                                              documents=documents))  # fmt: skip
         capped = answer.headers.get("x-sparql-maxrows")
-        results = query_page.parse_results(answer.headers.get("content-type", ""),
-                                           bytes(answer.body), int(capped) if capped else None)
-        if ask.format != "html":
-            return _download(ask, results)
-        return _html(200, query_page.page(ask, queries, root, results=results,
-                                          documents=documents))  # fmt: skip
+        try:
+            results = query_page.parse_results(answer.headers.get("content-type", ""),
+                                               bytes(answer.body), int(capped) if capped else None)
+        except (ValueError, SyntaxError) as exc:  # the engine's answer, not the user's input
+            return _html(502, query_page.page(ask, queries, root, error=f"bad answer: {exc}"))
+        if ask.format != "html":  # up to max_rows rows: rendered in a thread, as the pages are
+            return await anyio.to_thread.run_sync(_download, ask, results)
+        html = await anyio.to_thread.run_sync(partial(query_page.page, ask, queries, root,
+                                                      results=results, documents=documents))
+        return _html(200, html)
 
     def _resolve(self, named: q.NamedQuery, values: dict[str, str]) -> dict[str, str]:
         """A ``document`` given by file name or short IRI → its IRI (the view's fixed query)."""

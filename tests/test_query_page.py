@@ -226,3 +226,17 @@ def test_bad_input_gets_a_message_and_a_4xx(page: str, params: dict, status: int
     raw = requests.post(page, data="SELECT * {}", timeout=30,
                         headers={"Content-Type": "application/sparql-query"})  # fmt: skip
     assert raw.status_code == 415
+
+
+def test_the_pages_are_valid_html(page: str) -> None:
+    import html5lib
+
+    parser = html5lib.HTMLParser(strict=True)
+    for params in ({}, {"name": "where-from"}, LINE_218, {"edit": "documents"},
+                   {"name": "totals-by-class", "year": "20x", "run": "1"}):
+        answer = requests.get(page, params=params, timeout=60)
+        parser.parse(answer.content)  # raises on the first parse error
+    construct = requests.post(page, data={"query": "CONSTRUCT WHERE { ?s a ?t } LIMIT 2"},
+                              timeout=60)  # fmt: skip
+    parser.parse(construct.content)
+    assert [len(row) for row in result_rows(construct.text)] == [3, 3]  # subject, predicate, object

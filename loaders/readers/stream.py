@@ -97,11 +97,11 @@ def _grid(table: StreamTable, toks: list[Token]) -> list[Row]:
                   *(_cell(c) for c in table.columns)], first)
     rows = [header]
     for r in table.rows:
-        if r.slots is None:
+        if not r.cells:
             continue
         code = Cell(r.code or "", r.codes[0].line if r.codes else r.name.line)
         amounts = [Cell("", r.name.line) for _ in table.columns]
-        for tok, slot in zip(r.amounts, r.slots, strict=True):
+        for slot, tok in r.cells.items():
             amounts[slot] = _cell(tok)
         rows.append(Row([code, _cell(r.name), *amounts], r.name.line))
     return rows
@@ -116,8 +116,8 @@ def _warnings(table: StreamTable) -> list[LoadWarning]:
     cols = ", ".join(c.text for c in table.columns) or "none found"
     out = []
     for r in table.rows:
-        if r.slots is None:
-            amounts = ", ".join(a.text for a in r.amounts)
+        if r.unplaced():
+            amounts = ", ".join(a.text for a in r.unplaced())
             out.append(LoadWarning("row-not-placed", f"row {_row_words(r)} of a table printed "
                                    f"one cell per line: {amounts} not placed, {r.problem} "
                                    f"(columns: {cols})", r.name.line))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from loaders.codelists import label_key
+from loaders.readers.stream_order import certain_cells
 from loaders.readers.stream_tokens import Token
 from loaders.tables import lookup, placement
 from loaders.tables.cells import parse_amount
@@ -33,7 +34,11 @@ class StreamRow:
     amounts: list[Token] = field(default_factory=list)
     code: str | None = None
     problem: str | None = None  # why it cannot be placed
-    slots: tuple[int, ...] | None = None  # column index of each amount
+    cells: dict[int, Token] | None = None  # column index → the amount placed there
+
+    def unplaced(self) -> list[Token]:
+        placed = {id(t) for t in (self.cells or {}).values()}
+        return [a for a in self.amounts if id(a) not in placed]
 
 
 @dataclass
@@ -159,20 +164,9 @@ def _parts_of_total(columns: list[Token]) -> list[int]:
             and set(lookup.ancestors("columns", t.column or "")) & keys == {TOTAL_KEY}]
 
 
-def _adds_up(amounts: list[Token], columns: list[Token]) -> bool:
-    """A full row's total is the sum of its parts (when the header names parts of it)."""
-    kids = _parts_of_total(columns)
-    if columns[0].column != TOTAL_KEY or not kids:
-        return True
-    texts = [amounts[c].text for c in (0, *kids)]
-    parts = sum((parse_amount(amounts[c].text) or Decimal(0) for c in kids), Decimal(0))
-    total = parse_amount(amounts[0].text) or Decimal(0)
-    return abs(total - parts) <= placement.half_unit(texts) * (len(kids) + 1)
-
-
 def _full_rows(table: StreamTable, columns: list[Token]) -> int:
     return sum(1 for r in table.rows if r.problem is None and len(r.amounts) == len(columns)
-               and _adds_up(r.amounts, columns))
+               and certain_cells(r.amounts, columns) is not None)
 
 
 def _siblings(columns: list[Token]) -> bool:
@@ -196,25 +190,27 @@ def choose_columns(table: StreamTable) -> None:
 
 
 def place(table: StreamTable) -> None:
-    """Columns of each row's amounts: full rows directly, short ones by the column sums."""
+    """Columns of each row's amounts: full rows by the header (where its order is sure),
+    short ones by the column sums; then only groups that add up as placed are kept."""
     choose_columns(table)
     width = len(table.columns)
     for row in table.rows:
         if row.problem or not width:
             continue
         if len(row.amounts) == width:
-            if _adds_up(row.amounts, table.columns):
-                row.slots = tuple(range(width))
-            else:
-                row.problem = "its total is not the sum of its parts"
+            row.cells = certain_cells(row.amounts, table.columns)
+            if row.cells is None:
+                row.problem = "its amounts do not add up as the header's columns do"
         elif len(row.amounts) > width:
             row.problem = f"{len(row.amounts)} amounts for {width} columns"
-    _place_by_sums(table, width)
+    if not any(c.wrapped for c in table.columns):  # the sums need the columns' order
+        _place_by_sums(table, width)
     _keep_whole_groups(table)
     for row in table.rows:
-        if row.slots is None and row.problem is None:
-            row.problem = (f"{len(row.amounts)} amounts for {width} columns, "
-                           "and the table's sums do not decide which")
+        if row.problem is None and row.unplaced():
+            row.problem = (f"{len(row.amounts)} amounts for {width} columns, and the table's "
+                           "sums do not decide which" if row.cells is None else
+                           "the header's order of its columns is not certain")
 
 
 def _parent_of(key: str, nodes: dict[str, StreamRow]) -> str | None:
@@ -253,44 +249,46 @@ def _place_by_sums(table: StreamTable, width: int) -> None:
             kids.setdefault(parent, []).append(key)
     whole = {p for p, ks in kids.items() if _totals_add_up(nodes[p], [nodes[k] for k in ks])}
     lines = [placement.Line(key=key, parent=p if (p := _parent_of(key, nodes)) in whole else None,
-                            amounts=[a.text for a in r.amounts], slots=r.slots,
-                            sure=r.slots is not None)
+                            amounts=[a.text for a in r.amounts], slots=_slots(r, width),
+                            sure=_slots(r, width) is not None)
              for key, r in nodes.items()]
     placement.solve(lines, width)
     for ln in lines:
         row = nodes[ln.key]
-        if row.slots is None and ln.slots is not None:
-            row.slots = ln.slots
+        if row.cells is None and ln.slots is not None:
+            row.cells = dict(zip(ln.slots, row.amounts, strict=True))
 
 
-def _column_sums_hold(parent: StreamRow, children: list[StreamRow], width: int) -> bool:
-    def vector(r: StreamRow) -> list[Decimal]:
-        v = [Decimal(0)] * width
-        for a, slot in zip(r.amounts, r.slots or (), strict=True):
-            v[slot] = parse_amount(a.text) or Decimal(0)
-        return v
-    texts = [a.text for r in (parent, *children) for a in r.amounts]
-    tol = placement.half_unit(texts) * (len(children) + 1)
-    got = [sum(col, Decimal(0)) for col in zip(*(vector(c) for c in children), strict=True)]
-    return all(abs(g - w) <= tol for g, w in zip(got, vector(parent), strict=True))
+def _slots(row: StreamRow, width: int) -> tuple[int, ...] | None:
+    """A row placed whole, as placement's slots."""
+    if row.cells is not None and len(row.cells) == width == len(row.amounts):
+        return tuple(range(width))
+    return None
 
 
 def _keep_whole_groups(table: StreamTable) -> None:
-    """Keep a placed row under a placed parent only with all its placed siblings adding up
-    to the parent: a group some of whose rows stay unplaced would read as a table that
-    does not add up, which the report is not. Top-down, so a row left out frees its own
-    children from the check."""
-    width = len(table.columns)
-    placed = {(r.code or _TOTAL): r for r in table.rows if r.slots is not None
-              and (r.code or r.name.text in _TOTAL_ROWS)}
+    """In each column, keep a group's placed rows under a placed parent only when they add
+    up to it: a group some of whose rows stay unplaced would read as a table that does not
+    add up, which the report is not. Top-down, so a cell left out frees its own children
+    from the check."""
+    placed = {(r.code or _TOTAL): r for r in table.rows
+              if r.cells and (r.code or r.name.text in _TOTAL_ROWS)}
     for key in sorted(placed, key=lambda k: (k != _TOTAL, len(k))):
-        parent = placed.get(key)
-        if parent is None or parent.slots is None:
-            continue
-        kids = [r for k, r in placed.items() if r.slots is not None and k != key
-                and _parent_of(k, placed) == key]
-        if kids and not _column_sums_hold(parent, kids, width):
-            for r in kids:
-                r.slots = None
-                r.problem = (f"the other rows under {parent.code or parent.name.text} could not "
-                             "be placed, so its group would not add up")
+        parent = placed[key]
+        kids = [r for k, r in placed.items() if k != key and _parent_of(k, placed) == key]
+        for c, want in list((parent.cells or {}).items()):
+            have = [r for r in kids if r.cells and c in r.cells]
+            if not have:
+                continue
+            texts = [want.text, *(r.cells[c].text for r in have if r.cells)]
+            got = sum((parse_amount(r.cells[c].text) or Decimal(0) for r in have if r.cells),
+                      Decimal(0))
+            if abs(got - (parse_amount(want.text) or Decimal(0))) <= placement.half_unit(
+                    texts) * (len(have) + 1):
+                continue
+            for r in have:
+                if r.cells:
+                    r.cells.pop(c)
+                    r.problem = r.problem or (
+                        f"the other rows under {parent.code or parent.name.text} could not be "
+                        "placed, so its group would not add up")

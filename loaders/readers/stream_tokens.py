@@ -29,6 +29,7 @@ class Token:
     text: str
     line: int  # 1-based
     column: str | None = None  # columns.ttl key, for "column"
+    wrapped: bool = False  # a label printed over two lines (the text tool may move it)
 
 
 def amount_run(line: str) -> list[str] | None:
@@ -89,7 +90,7 @@ def tokens(lines: list[str], start: int, end: int) -> list[Token]:
             joined = out[-1].text + tok.text
             key = lookup.column_key(joined)
             if key and out[-1].kind == "word":
-                out[-1] = Token("column", joined, out[-1].line, key)
+                out[-1] = Token("column", joined, out[-1].line, key, wrapped=True)
                 continue
         out.append(tok)
     return out
