@@ -293,8 +293,8 @@ def serve(
         app = create_app(engine, policy, view)
         config = hypercorn_config(host, port, policy)
         _check_address(config)
-        print(f"SPARQL endpoint: {address}/query   (query page: {address}/, findings: "
-              f"{address}{MOUNT})", flush=True)
+        print(f"SPARQL endpoint: {address}/query   findings: {address}{MOUNT}   named queries: "
+              f"{address}{MOUNT}query   YASGUI: {address}/", flush=True)
         services = ", ".join(allowed_services) or "none"
         print(f"read-only, {timeout_s:g} s query time limit, at most {policy.max_rows:,} result "
               f"rows and {max_result_bytes:,} bytes; SERVICE allowed to: {services}; "

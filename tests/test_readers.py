@@ -531,7 +531,8 @@ def test_readers_are_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(BangReader(), Reader)
     monkeypatch.setattr(readers, "READERS", list(readers.READERS))
     readers.register(BangReader(), before="tsv")
-    assert [r.name for r in readers.READERS] == ["html", "pipe", "bang", "tsv", "aligned"]
+    assert [r.name for r in readers.READERS] == [
+        "html", "pipe", "bang", "tsv", "aligned", "stream"]
     blocks = read_blocks("!a\n!b\n正文\n")
     assert [(b.layout, b.line, b.end_line) for b in blocks] == [("bang", 1, 2), ("text", 3, 3)]
     # An explicit reader list leaves the others out.

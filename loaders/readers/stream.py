@@ -13,15 +13,28 @@ place is named in a ``row-not-placed`` warning on the block.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from loaders.model import Block, Cell, LoadWarning, Row
 from loaders.readers.base import table_block
 from loaders.readers.stream_rows import StreamRow, StreamTable, check_codes, place, split_rows
-from loaders.readers.stream_tokens import MAX_CELL, Token, classify, is_stream_line, tokens
+from loaders.readers.stream_tokens import (
+    MAX_CELL,
+    Token,
+    amount_run,
+    classify,
+    is_stream_line,
+    tokens,
+)
 from loaders.tables import recognise
 from loaders.tables.locate import meta_fields
 
+# Sentence punctuation: a short line of prose after the table, never a cell.
+_SENTENCE = re.compile(r"[，。；！？]")
+# "单位：元" / "（单位:万元）" on a line of its own; "单位资金" is a column label.
+_UNIT_LINE = re.compile(r"^[（(]?\s*(?:金额)?单位\s*[:：]")
+_NOTE = re.compile(r"^(?:注|说明)\s*\d*\s*[:：]")  # a note under the table
 _LOOK_BACK = 4  # non-blank lines between a title / 单位 line and the header
 _WINDOW = 80  # non-blank lines looked at for amounts and column labels
 _MIN_AMOUNTS = 1
@@ -32,12 +45,13 @@ def _opens_table(line: str) -> bool:
     s = line.strip()
     if recognise.looks_like_title(s) and recognise.table_type(s):
         return True
-    return bool(meta_fields(s)) or s.startswith("单位")
+    return bool(meta_fields(s)) or _UNIT_LINE.match(s) is not None
 
 
 def _ends_region(line: str) -> bool:
     s = line.strip()
-    return (not is_stream_line(line) or _opens_table(s) or s.startswith(("注", "说明")))
+    return (not is_stream_line(line) or _opens_table(s) or _NOTE.match(s) is not None
+            or _SENTENCE.search(s) is not None)
 
 
 def _content(lines: Sequence[str], i: int, step: int, count: int) -> list[int]:
@@ -73,7 +87,11 @@ class StreamReader:
         end = i
         while end < len(lines) and (not lines[end].strip() or not _ends_region(lines[end])):
             end += 1
-        while end > i and not lines[end - 1].strip():
+        # The region ends at its last cell of the table; words after it (a heading such as
+        # "其他相关情况说明") are the text that follows.
+        while end > i and (not lines[end - 1].strip()
+                           or (classify(lines[end - 1], end).kind == "word"
+                               and not amount_run(lines[end - 1]))):
             end -= 1
         toks = tokens(list(lines), i, end)
         table = split_rows(toks)

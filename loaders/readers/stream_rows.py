@@ -1,11 +1,14 @@
 """Rows of a cell stream: a row is its code parts and name, then the amounts that follow.
 
 The text tool leaves blank cells out, so a row prints as many amounts as it has non-blank
-cells. A row that prints one amount per column is placed as printed, once its total column
-is the sum of its parts (columns.ttl ``skos:broader``); a shorter row is placed only where
-the table's own column sums decide it (``loaders.tables.placement``). Everything else — a
-row longer than the table, amounts printed away from any name (the extraction moved them),
-a code that does not name the row's name — is reported, never placed under a guess.
+cells. A row that prints one amount per column is placed where every column order the
+header allows agrees and its sums hold (``stream_order``); a row followed by more amounts
+than columns keeps the first ones when they must be its own; a shorter row is placed only
+where the table's own column sums decide it (``loaders.tables.placement``). A row's code
+comes from the code parts printed before its name, checked against the name in the code
+lists, or from the name alone when its class above decides it. What stays open — amounts
+printed away from any name, a code on two rows, a group whose placed rows do not add up to
+their parent — is reported, never placed under a guess.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ class StreamRow:
     code: str | None = None
     problem: str | None = None  # why it cannot be placed
     cells: dict[int, Token] | None = None  # column index → the amount placed there
+    from_run: bool = False  # its amounts are the first of a longer run
 
     def unplaced(self) -> list[Token]:
         placed = {id(t) for t in (self.cells or {}).values()}
@@ -94,8 +98,29 @@ def split_rows(toks: list[Token]) -> StreamTable:
             pending = []
         else:
             pending = []
-    return StreamTable(amount_columns(toks), [r for r in rows if r.amounts], orphans,
-                       [r for r in rows if not r.amounts], rows)
+    table = StreamTable(amount_columns(toks), [r for r in rows if r.amounts], orphans,
+                        [r for r in rows if not r.amounts], rows)
+    twice = _named_twice(toks, rows[0].name if rows else None)
+    if twice:
+        for r in table.rows:
+            r.problem = (f"the header names {twice} twice: a table of two sides, whose "
+                         "sides a cell stream does not keep apart")
+    return table
+
+
+def _named_twice(toks: list[Token], first_row: Token | None) -> str | None:
+    """An amount column label the header prints twice before the first row ("预算数" over
+    the income side and over the expenditure side; "支出预算" over "合计" is a group)."""
+    seen: set[str] = set()
+    for t in toks:
+        if t is first_row:
+            break
+        if t.kind == "column" and t.column not in STRUCTURAL:
+            words = label_key(lookup.strip_enumeration(t.text))
+            if words in seen:
+                return t.text
+            seen.add(words)
+    return None
 
 
 def _code_of(parts: list[Token]) -> tuple[str | None, bool]:
@@ -202,15 +227,32 @@ def place(table: StreamTable) -> None:
             if row.cells is None:
                 row.problem = "its amounts do not add up as the header's columns do"
         elif len(row.amounts) > width:
-            row.problem = f"{len(row.amounts)} amounts for {width} columns"
+            _place_own_amounts(row, table.columns)
     if not any(c.wrapped for c in table.columns):  # the sums need the columns' order
         _place_by_sums(table, width)
     _keep_whole_groups(table)
+    _confirm_runs(table)
     for row in table.rows:
         if row.problem is None and row.unplaced():
             row.problem = (f"{len(row.amounts)} amounts for {width} columns, and the table's "
                            "sums do not decide which" if row.cells is None else
                            "the header's order of its columns is not certain")
+
+
+def _place_own_amounts(row: StreamRow, columns: list[Token]) -> None:
+    """A name followed by more amounts than columns: the extraction put the amounts of rows
+    whose names come later right after it. The first ones are its own when they fill the
+    columns and add up (the header names parts of the total) with no zero among them: had
+    the row printed fewer, the next row's amounts would have to be zeros to add up (and a
+    parent row must confirm them, ``_confirm_runs``)."""
+    width = len(columns)
+    own = row.amounts[:width]
+    if _parts_of_total(columns) and all((parse_amount(a.text) or 0) > 0 for a in own):
+        row.cells = certain_cells(own, columns)
+        row.from_run = bool(row.cells)
+    row.problem = (f"{len(row.amounts)} amounts follow it for {width} columns; "
+                   + ("the rest belong to rows printed elsewhere" if row.cells else
+                      "which are its own is not certain"))
 
 
 def _parent_of(key: str, nodes: dict[str, StreamRow]) -> str | None:
@@ -292,3 +334,16 @@ def _keep_whole_groups(table: StreamTable) -> None:
                     r.problem = r.problem or (
                         f"the other rows under {parent.code or parent.name.text} could not be "
                         "placed, so its group would not add up")
+
+
+def _confirm_runs(table: StreamTable) -> None:
+    """A row that took the first amounts of a longer run is kept only under a placed parent
+    whose sums it passed (``_keep_whole_groups``): the run might have opened with another
+    row's amounts."""
+    placed = {(r.code or _TOTAL): r for r in table.rows
+              if r.cells and (r.code or r.name.text in _TOTAL_ROWS)}
+    for row in table.rows:
+        if row.from_run and row.cells and not (row.code and _parent_of(row.code, placed)):
+            row.cells = None
+            row.problem = (f"{len(row.amounts)} amounts follow it for {len(table.columns)} "
+                           "columns, and no row above it confirms which are its own")
