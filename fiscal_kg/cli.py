@@ -93,7 +93,7 @@ def _stored_findings(store: Store) -> str:
     """What the store's validation report holds now, e.g. after validating no new report."""
     from fiscal_kg.validation.storage import severity_counts
 
-    counts, reports = severity_counts(store.raw)  # type: ignore[attr-defined]
+    counts, reports = severity_counts(store)
     return f"the store holds {_severities(counts)} over {reports} report(s)"
 
 

@@ -35,7 +35,7 @@ from fiscal_kg.validation.shapes import load_shapes
 from loaders.vocab import CODES_GRAPH, ONTOLOGY_GRAPH
 
 if TYPE_CHECKING:  # validation runs on the embedded store: it reads pyoxigraph's store (.raw)
-    from fiscal_kg.store import OxigraphStore
+    from fiscal_kg.store.embedded import OxigraphStore
 
 __all__ = [
     "Finding", "ValidationRun", "main", "run_cli", "validate", "validate_files", "validate_store",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from fiscal_kg.validation.findings import Finding, report_graph, to_json, to_text
 
 if TYPE_CHECKING:
-    from fiscal_kg.store import OxigraphStore
+    from fiscal_kg.store.embedded import OxigraphStore
 
 
 def parser() -> argparse.ArgumentParser:

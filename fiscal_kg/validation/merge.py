@@ -21,7 +21,7 @@ from fiscal_kg.validation.findings import Finding
 from fiscal_kg.validation.shapes import load_shapes
 
 if TYPE_CHECKING:  # the report is written with pyoxigraph (.raw): the embedded store
-    from fiscal_kg.store import OxigraphStore
+    from fiscal_kg.store.embedded import OxigraphStore
 
 
 def merge_loaded(store: OxigraphStore, checked: dict[str, list[Finding]],

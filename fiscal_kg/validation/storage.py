@@ -20,11 +20,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from fiscal_kg.validation.findings import REPORT_IRI, Finding, report_nquads
 from loaders.vocab import FKG, VALIDATION_GRAPH
+
+if TYPE_CHECKING:
+    from fiscal_kg.store.base import Store
 
 SH = "http://www.w3.org/ns/shacl#"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
@@ -147,12 +151,13 @@ def forget(raw: ox.Store, documents: Iterable[str]) -> int:
     return count
 
 
-def severity_counts(raw: ox.Store) -> tuple[dict[str, int], int]:
+def severity_counts(store: Store) -> tuple[dict[str, int], int]:
     """Results by severity in the stored report, and how many reports the store holds."""
-    rows = raw.query(f"""PREFIX sh: <{SH}>
+    result = store.query(f"""PREFIX sh: <{SH}>
 SELECT ?severity (COUNT(?r) AS ?n) WHERE {{ GRAPH {_GRAPH} {{
   ?r a sh:ValidationResult ; sh:resultSeverity ?severity }} }} GROUP BY ?severity""")
-    counts = {r["severity"].value.removeprefix(SH): int(r["n"].value) for r in rows}  # type: ignore[index,union-attr]
-    docs = raw.query(f"""SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{
+    counts = {str(severity).removeprefix(SH): int(str(n))
+              for severity, n in zip(result.values("severity"), result.values("n"), strict=True)}
+    docs = store.query(f"""SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{
   GRAPH ?d {{ ?d a {ox.NamedNode(str(FKG.FiscalDocument))} }} }}""")
-    return counts, int(next(iter(docs))["n"].value)  # type: ignore[index,union-attr,call-overload]
+    return counts, int(str(docs.values("n")[0]))
