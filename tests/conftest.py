@@ -101,3 +101,32 @@ def oxigraph_server(*args: str) -> Iterator[str]:
         yield base
     finally:
         stop(proc)
+
+
+@contextmanager
+def serving_002_and_04_pdf(folder: Path, *serve_options: str) -> Iterator[str]:
+    """`fiscal-kg serve SERVE_OPTIONS` on a store of sample 002 (text) and the 司法局's 2026 budget
+    (04, PDF), loaded with --validate into ``folder``: yields the base URL."""
+    import sys
+
+    store = folder / "store"
+    report_002 = SAMPLES / "002_0692fe3ff6bbe2a2.txt"
+    pdf_04 = next((SAMPLES.parent / "realworld").glob("04_*/*.pdf"))
+    loaded = subprocess.run(
+        [sys.executable, "-m", "fiscal_kg", "load", "--validate", "--store", str(store),
+         str(report_002), str(pdf_04)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert "validated 2 report(s)" in loaded.stdout, loaded.stdout + loaded.stderr
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fiscal_kg", "serve", "--store", str(store), "--port", str(port),
+         *serve_options],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_sparql(base, proc)
+        yield base
+    finally:
+        stop(proc)

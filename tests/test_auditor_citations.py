@@ -11,34 +11,19 @@ a number planted into a second citation of each is caught.
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import pytest
+from report_files import loaded as _loaded
+from report_files import real_layouts as _reals
+from report_files import sample as _sample
 from validation_models import findings, report, rules_at
 
-from loaders.model import PolicyCitation, Report
+from loaders.model import PolicyCitation
 from loaders.narrative.citations import extract_citations
-from loaders.pipeline import load_report
 from loaders.readers import read_blocks
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples" / "reports"
-REAL = ROOT / "samples" / "realworld"
 RULE = ["NARR-CITATION-CONFLICT"]
-
-
-def _sample(prefix: str) -> Path:
-    return next(SAMPLES.glob(f"{prefix}_*.txt"))
-
-
-def _reals() -> list[Path]:
-    return [next(d.glob("*.layout.txt")) for d in sorted(REAL.iterdir()) if d.is_dir()]
-
-
-@cache
-def _loaded(path: Path) -> Report:
-    return load_report(path)
 
 
 def test_004_cites_two_documents_two_ways() -> None:

@@ -8,34 +8,23 @@ name planted twice, or a count moved by one, in each of them is caught.
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 
 import pytest
+from report_files import REAL
+from report_files import loaded as _loaded
+from report_files import sample as _sample
 from validation_models import findings, report
 
-from loaders.model import Report, StatedCount
+from loaders.model import StatedCount
 from loaders.narrative.counts import chinese_number, extract_counts, split_items
-from loaders.pipeline import load_report
 from loaders.readers import read_blocks
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples" / "reports"
-REAL = ROOT / "samples" / "realworld"
 RULE = ["NARR-COUNT-LIST"]
-
-
-def _sample(prefix: str) -> Path:
-    return next(SAMPLES.glob(f"{prefix}_*.txt"))
 
 
 def _real(folder: str, kind: str = "layout") -> Path:
     return next((REAL / folder).glob(f"*.{kind}.txt"))
-
-
-@cache
-def _loaded(path: Path) -> Report:
-    return load_report(path)
 
 
 def test_the_list_of_001_names_one_office_twice() -> None:

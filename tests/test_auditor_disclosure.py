@@ -10,32 +10,24 @@ its sentence or right after its run ("…增加793.14万元。…增加793.14万
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import pytest
+from report_files import REAL, SAMPLES
+from report_files import loaded as _loaded
 from validation_models import findings, rules_at
 
-from loaders.model import Report
 from loaders.narrative.empty_tables import subject_words
 from loaders.narrative.reasons import _sentences
-from loaders.pipeline import load_report, load_text
+from loaders.pipeline import load_text
 from loaders.readers import read_blocks
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples" / "reports"
-REAL = ROOT / "samples" / "realworld"
 RULES = ["COMPL-CHANGE-REASON", "COMPL-EMPTY-STATEMENT", "COMPL-EMPTY-NOTE-SUBJECT"]
 
 
 def _all() -> list[Path]:
     return [*sorted(SAMPLES.glob("*.txt")),
             *[next(d.glob("*.layout.txt")) for d in sorted(REAL.iterdir()) if d.is_dir()]]
-
-
-@cache
-def _loaded(path: Path) -> Report:
-    return load_report(path)
 
 
 def test_13_notes_its_empty_soe_table_with_the_fund_tables_note() -> None:

@@ -11,34 +11,19 @@ short form, a variant and another body planted at each of those places are caugh
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import pytest
+from report_files import loaded as _loaded
+from report_files import real_layouts as _reals
+from report_files import sample as _sample
 from validation_models import findings
 
-from loaders.model import Report
 from loaders.narrative.names import name_sites, relate
-from loaders.pipeline import load_report, load_text
+from loaders.pipeline import load_text
 from loaders.readers import read_blocks
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples" / "reports"
-REAL = ROOT / "samples" / "realworld"
 RULES = ["NARR-UNIT-NAME", "NARR-UNIT-NAME-VARIANT"]
-
-
-def _sample(prefix: str) -> Path:
-    return next(SAMPLES.glob(f"{prefix}_*.txt"))
-
-
-def _reals() -> list[Path]:
-    return [next(d.glob("*.layout.txt")) for d in sorted(REAL.iterdir()) if d.is_dir()]
-
-
-@cache
-def _loaded(path: Path) -> Report:
-    return load_report(path)
 
 
 def test_004_names_its_unit_a_centre_in_four_places() -> None:

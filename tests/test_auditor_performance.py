@@ -11,30 +11,20 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 
 import pytest
+from report_files import REAL
+from report_files import loaded as _loaded
+from report_files import sample as _sample
 from validation_models import findings, rules_at
 
-from loaders.model import Block, Cell, Indicator, PerformanceTable, Report, Row
+from loaders.model import Block, Cell, Indicator, PerformanceTable, Row
 from loaders.performance.goals import read_goals
-from loaders.pipeline import load_report, load_text
+from loaders.pipeline import load_text
 
 D = Decimal
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples" / "reports"
-REAL = ROOT / "samples" / "realworld"
 RULES = ["PERF-NOTE-ACTUAL", "PERF-NOTE-TARGET", "PERF-NOTE-DIRECTION", "PERF-GOAL-VALUE"]
-
-
-def _sample(prefix: str) -> Path:
-    return next(SAMPLES.glob(f"{prefix}_*.txt"))
-
-
-@cache
-def _loaded(path: Path) -> Report:
-    return load_report(path)
 
 
 def test_explanations_of_001_that_contradict_their_rows() -> None:

@@ -13,31 +13,20 @@ product is not determined, and not read.
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 
 import pytest
+from report_files import REAL
+from report_files import loaded as _loaded
+from report_files import sample as _sample
 from validation_models import findings, rules_at
 
-from loaders.model import Report
 from loaders.narrative.products import extract_products
-from loaders.pipeline import load_report, load_text
+from loaders.pipeline import load_text
 from loaders.readers import read_blocks
 
 D = Decimal
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples" / "reports"
-REAL = ROOT / "samples" / "realworld"
 RULES = ["NARR-PRODUCT-AMOUNT", "NARR-PRODUCT-AMOUNT-IMPLIED"]
-
-
-def _sample(prefix: str) -> Path:
-    return next(SAMPLES.glob(f"{prefix}_*.txt"))
-
-
-@cache
-def _loaded(path: Path) -> Report:
-    return load_report(path)
 
 
 def test_002_budgets_16_people_for_38() -> None:

@@ -10,37 +10,26 @@ a wrong year planted into each of them is caught.
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 
 import pytest
+from report_files import REAL
+from report_files import loaded as _loaded
+from report_files import sample as _sample
 from validation_models import findings, report, rules_at
 
 from loaders.model import Report, YearLabel
 from loaders.narrative.year_labels import extract_year_labels
-from loaders.pipeline import load_report
 from loaders.readers import read_blocks
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples" / "reports"
-REAL = ROOT / "samples" / "realworld"
 RULES = ["NARR-YEAR-COMPARISON", "NARR-YEAR-OWN"]
 FOLDERS = ["01_shanghai-putuo_czj_2024_final", "04_shanghai-putuo_sfj_2026_budget-dept",
            "06_shanghai-putuo_wanlijd_2024_budget", "09_shanghai-putuo_zfbgs_2025_budget-dept",
            "12_shanghai-putuo_sww_2025_budget-unit", "13_shanghai-putuo_czj_2025_budget-dept"]
 
 
-def _sample(prefix: str) -> Path:
-    return next(SAMPLES.glob(f"{prefix}_*.txt"))
-
-
 def _real(folder: str, kind: str = "layout") -> Path:
     return next((REAL / folder).glob(f"*.{kind}.txt"))
-
-
-@cache
-def _loaded(path: Path) -> Report:
-    return load_report(path)
 
 
 def _found(path: Path) -> set[tuple[str, int | None]]:

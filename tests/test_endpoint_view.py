@@ -3,43 +3,22 @@ its pages under /findings/, the data's IRIs resolved at /id/…, PDF crops from 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import requests
-from conftest import free_port, stop, wait_for_sparql
+from conftest import serving_002_and_04_pdf
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE_002 = REPO / "samples" / "reports" / "002_0692fe3ff6bbe2a2.txt"
 REALWORLD = REPO / "samples" / "realworld"
-PDF_04 = next(REALWORLD.glob("04_*/*.pdf"))
 DOC_002 = "doc/afbc89d0428c/2022/unstated/budget"  # 克州社会保险中心, 2022, no scope stated
 DOC_04 = "doc/d47c714e45c1/2026/department/budget"  # 上海市普陀区司法局, 2026, 部门
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory):
-    store = tmp_path_factory.mktemp("view") / "store"
-    loaded = subprocess.run(
-        [sys.executable, "-m", "fiscal_kg", "load", "--validate", "--store", str(store),
-         str(SAMPLE_002), str(PDF_04)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert "validated 2 report(s)" in loaded.stdout, loaded.stdout + loaded.stderr
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "fiscal_kg", "serve", "--store", str(store), "--port", str(port),
-         "--source", str(REALWORLD)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_sparql(url, proc)
+    with serving_002_and_04_pdf(tmp_path_factory.mktemp("view"), "--source", str(REALWORLD)) as url:
         yield url
-    finally:
-        stop(proc)
 
 
 def test_the_index_lists_both_reports(base: str) -> None:

@@ -7,22 +7,19 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
-import sys
 from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import requests
-from conftest import free_port, stop, wait_for_sparql
+from conftest import serving_002_and_04_pdf
 from openpyxl import load_workbook
 
 from fiscal_kg.query import named_queries
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_002 = REPO / "samples" / "reports" / "002_0692fe3ff6bbe2a2.txt"
-PDF_04 = next((REPO / "samples" / "realworld").glob("04_*/*.pdf"))
 PAGE_002 = "/findings/doc/afbc89d0428c/2022/unstated/budget.html"  # 克州社会保险中心, 2022
 MAX_ROWS = 5  # the server's row cap, low enough for where-from's 1,000 rows to hit it
 # 002's line 218: 208 01 人力资源和社会保障管理事务, 320.27 | 352.15 (基本支出) | 16.40
@@ -33,25 +30,9 @@ INJECTION = 'x" } ; DROP ALL ; { "'
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory):
     """The query page's URL, on a server over 002 (text) and 04 (PDF), validated."""
-    store = tmp_path_factory.mktemp("query-page") / "store"
-    loaded = subprocess.run(
-        [sys.executable, "-m", "fiscal_kg", "load", "--validate", "--store", str(store),
-         str(SAMPLE_002), str(PDF_04)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert "validated 2 report(s)" in loaded.stdout, loaded.stdout + loaded.stderr
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "fiscal_kg", "serve", "--store", str(store), "--port", str(port),
-         "--max-rows", str(MAX_ROWS)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_sparql(base, proc)
+    folder = tmp_path_factory.mktemp("query-page")
+    with serving_002_and_04_pdf(folder, "--max-rows", str(MAX_ROWS)) as base:
         yield f"{base}/findings/query"
-    finally:
-        stop(proc)
 
 
 class Cells(HTMLParser):
