@@ -44,7 +44,8 @@ NUMERIC = INTEGERS | FLOATS | {XSD + "decimal"}
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 _PREFIX = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", re.IGNORECASE | re.M)
 EXAMPLE = """SELECT ?document ?unitName ?year ?file WHERE {
-  ?document a fkg:FiscalDocument ; fkg:unit/skos:prefLabel ?unitName ; fkg:fiscalYear ?year .
+  ?document a fkg:FiscalDocument ; fkg:fiscalYear ?year .
+  GRAPH ?document { ?document fkg:unit/skos:prefLabel ?unitName }
   OPTIONAL { ?document prov:wasDerivedFrom/fkg:fileName ?file }
 }
 ORDER BY ?unitName ?year
