@@ -11,8 +11,11 @@ targets of issue 8 go to stdout and, as Markdown and JSON, to ``--out`` (``rende
 ``targets``). ``--budget`` keeps it within 10 minutes (``budget``).
 
 Modules: corpus, check, measure, phases, rss, budget, results, figures, targets, render, run;
-``synthetic`` (the synthetic reports and corpus); ``pdf`` (the PDF phase); the measuring
-scripts ``measure_queries`` and ``measure_store`` (``python -m bench.measure_queries …``).
+``synthetic`` (the synthetic reports and corpus); ``pdf`` (the PDF phase);
+``virtuoso_phase`` (at ``--virtuoso-size`` reports: shards, Virtuoso's bulk load, every named
+query on the server; ``python -m bench.virtuoso_phase`` runs it alone beside an embedded
+store); the measuring scripts ``measure_queries`` and ``measure_store`` (``python -m
+bench.measure_queries …``).
 Not shipped in the wheel: run from a checkout (``make bench``).
 """
 

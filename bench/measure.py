@@ -90,6 +90,7 @@ def _one_run(paths: Sequence[str], config: dict, result: SizeResult, phases: Pha
         with OxigraphStore(plain) as store:
             store.ensure_reference_data()  # once per store, not per report: untimed
             _load(store, paths, config, result)
+        result.store_mb = sum(f.stat().st_size for f in plain.rglob("*") if f.is_file()) / 1e6
         queried = plain
         if (run == 0 and phases.fits("load-validate", "load --validate")) or (
                 run > 0 and result.load_validate_s):
@@ -142,7 +143,7 @@ def _link_units(store: OxigraphStore) -> None:
     # The division queries join the links and divisions graphs, so link first.
     from fiscal_kg.linking import link_store
 
-    link_store(store.raw)
+    link_store(store)
 
 
 def _validate(store_dir: Path, config: dict, result: SizeResult, phases: Phases, run: int) -> None:
@@ -206,6 +207,9 @@ def _next_queries(phase: PhaseProcess, todo: list[str], config: dict, result: Si
         if message[0] == "done":
             todo.clear()
             return
+        if message[0] == "scan":  # the process's full scan, before its queries
+            result.scan_ms.append(message[1] * 1000)
+            continue
         if message[0] == "error" and len(message) == 2:  # the process died: charge the query
             result.skipped_queries[todo.pop(0)] = message[1]  # it was on, go on in a new one
             return

@@ -22,6 +22,7 @@ class SizeResult:
     query_ms: dict[str, list[float]] = field(default_factory=dict)  # all reports
     unit_query_ms: dict[str, list[float]] = field(default_factory=dict)  # given one `unit`
     query_unit: str = ""  # that unit
+    scan_ms: list[float] = field(default_factory=list)  # a full scan per query process
     skipped_queries: dict[str, str] = field(default_factory=dict)
     writer_rss_mb: float = 0.0  # peak of the process loading the store
     validate_rss_mb: float = 0.0  # peak of the re-validation process and the ones it starts
@@ -40,6 +41,8 @@ class SizeResult:
     projected: dict[str, float] = field(default_factory=dict)  # seconds, phases not measured
     stopped: dict[str, float] = field(default_factory=dict)  # seconds after which it was stopped
     corpus: dict[str, object] = field(default_factory=dict)  # factors, calibration notes
+    store_mb: float = 0.0  # the loaded embedded store on disk (last run)
+    virtuoso: dict = field(default_factory=dict)  # bench.virtuoso_phase's figures at this size
     notes: list[str] = field(default_factory=list)
 
     def phase_medians(self) -> dict[str, float]:

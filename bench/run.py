@@ -95,6 +95,13 @@ def run_bench(args: argparse.Namespace) -> Bench:
                 config["hard_s"], config["share_s"] = time_shares(left, args.sizes[i:])
             say(f"bench: {size} reports, up to {args.runs} run(s) ...")
             result = run_size(config)
+            if size == args.virtuoso_size:
+                from bench.virtuoso_phase import virtuoso_phase
+
+                say(f"bench: Virtuoso phase at {size} reports (shards, bulk load, queries) ...")
+                result.virtuoso = virtuoso_phase(corpus_dir, scratch, workers=args.workers,
+                                                 runs=args.runs,
+                                                 query_timeout_s=args.query_timeout)
             bench.results.append(result)
             history.append({"size": size, "phases": result.phase_medians()})
             shutil.rmtree(corpus_dir, ignore_errors=True)
@@ -152,6 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_BUDGET_S,
         help="seconds the whole bench should take; fewer runs at the largest size "
         "when they would not fit (0: no limit; default %(default)s)",
+    )
+    p.add_argument(
+        "--virtuoso-size",
+        type=int,
+        default=1000,
+        help="size at which the Virtuoso phase runs (bench.virtuoso_phase: shards, bulk load, "
+        "every named query; skipped when Virtuoso is not installed; 0: never; default 1000)",
     )
     p.add_argument(
         "--pdf-copies",

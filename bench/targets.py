@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bench.figures import growth_pair, phase_s, slowest_query, validation_in_load
-from bench.results import SizeResult
+from bench.results import SizeResult, median
 
 TARGET_REPORTS_PER_S = 50.0
 TARGET_VALIDATE_MS = 50.0  # per report, median, at the largest size
 TARGET_SPEEDUP = 100.0  # fast path vs pyshacl on the same reports
-TARGET_QUERY_MS = 100.0  # every named query, at the largest size
+TARGET_QUERY_MS = 300.0  # every named query over all reports, at the largest size (issue 18)
+TARGET_UNIT_QUERY_MS = 100.0  # every named query given one unit
+TARGET_SCAN_SHARE = 0.10  # every named query, of one full scan timed in the same process
 TARGET_RSS_MB = 1024.0
 TARGET_GROWTH = 12.0  # time growth from 100 to 1,000 reports (10x the reports)
 
@@ -80,10 +82,17 @@ def targets(results: Sequence[SizeResult], largest: SizeResult) -> list[tuple[st
     )
     unit_ms = largest.unit_query_medians()
     check(
-        f"queries ≤ {TARGET_QUERY_MS:.0f} ms each at {n}, given one unit",
+        f"queries ≤ {TARGET_UNIT_QUERY_MS:.0f} ms each at {n}, given one unit",
         (max(unit_ms.values()) if unit_ms else None, ""),
-        TARGET_QUERY_MS,
+        TARGET_UNIT_QUERY_MS,
         " ms",
+    )
+    scan = median(largest.scan_ms)
+    check(
+        f"queries ≤ {TARGET_SCAN_SHARE:.0%} of a full scan each at {n}",
+        (100 * query_ms / scan if scan and query_ms is not None else None, query_p),
+        100 * TARGET_SCAN_SHARE,
+        " %",
     )
     check(
         f"RSS ≤ {TARGET_RSS_MB:.0f} MB at {n} (load --validate)",

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from fiscal_kg.ingest import load_paths
+from fiscal_kg.shards_cli import add_extract_parser, add_load_options
 from fiscal_kg.store import (
     NoStoreError,
     OxigraphStore,
@@ -33,6 +34,14 @@ __all__ = ["build_parser", "main", "run_linking", "run_validation"]
 
 
 def cmd_load(args: argparse.Namespace) -> int:
+    if args.from_shards or args.virtuoso:  # shards (fiscal-kg extract), not report files
+        from fiscal_kg.shards_cli import cmd_load_shards
+
+        return cmd_load_shards(args, _store)
+    if not args.paths:
+        print("fiscal-kg load: give report files or folders (or --from-shards DIR)",
+              file=sys.stderr)
+        return 2
     if args.validate and (args.endpoint or args.update_endpoint or args.gsp):
         print("fiscal-kg load: --validate needs the embedded store (the unit-scoped rules run "
               "on it); check remote reports with `fiscal-kg validate FILE…`", file=sys.stderr)
@@ -61,28 +70,10 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def _show_source_lines(result: object, source: Path) -> None:
-    """The lines around each distinct (file, line) of a where-from result."""
-    from loaders.readers.pdf.source import lines_around, report_lines
+    from fiscal_kg.where_from import source_excerpts
 
-    seen: set[tuple[str, int]] = set()
-    cache: dict[Path, list[str]] = {}
-    for row in result.dicts():  # type: ignore[attr-defined]
-        name, line = row.get("file"), row.get("line")
-        if name is None or line is None or (str(name), int(line)) in seen:
-            continue
-        seen.add((str(name), int(line)))
-        path = source if source.is_file() else next(source.rglob(str(name)), None)
-        if path is None:
-            print(f"{name}: not found under {source}", file=sys.stderr)
-            continue
-        try:
-            lines = cache.setdefault(path, report_lines(path))
-        except (OSError, ValueError) as exc:
-            print(f"{path}: {exc}", file=sys.stderr)
-            continue
-        page = f", page {row['page']}" if row.get("page") is not None else ""
-        print(f"\n{path}, line {int(line)}{page}:")
-        print("\n".join(lines_around(lines, int(line))))
+    for text, error in source_excerpts(result, source):  # type: ignore[arg-type]
+        print(text, file=sys.stderr if error else sys.stdout)
 
 
 def _severities(counts: Mapping[str, int]) -> str:
@@ -138,9 +129,7 @@ def run_linking(store: Store, wikidata: str | None) -> list | None:
     linking = _optional("fiscal_kg.linking", "linking")
     if linking is None:
         return None
-    if not isinstance(store, OxigraphStore):
-        raise SystemExit("fiscal-kg link works on the embedded store only (no --endpoint)")
-    return list(linking.link_store(store.raw, wikidata))
+    return list(linking.link_store(store, wikidata))
 
 
 def cmd_link(args: argparse.Namespace) -> int:
@@ -163,20 +152,11 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from fiscal_kg import query as q
+    from fiscal_kg import queries as q
     from fiscal_kg.sparql_guard import GuardLimits, QueryRefused, check_query
 
     if args.list or not args.name:
-        queries = q.named_queries()
-        for name, nq in queries.items():
-            params = " ".join(
-                f"{p.name}={p.type}" if p.required else f"[{p.name}={p.type}]" for p in nq.params
-            )
-            mark = "*" if nq.portable is not None else ""
-            print(f"{name + mark:<28} {nq.title}  {params}".rstrip())
-        if any(nq.portable is not None for nq in queries.values()):
-            print("* uses LATERAL; its SPARQL 1.1 form (queries/portable/) goes to stores"
-                  " without LATERAL, and with --portable")
+        print("\n".join(q.listing()))
         return 0
     try:
         named = q.resolve(args.name)
@@ -229,7 +209,7 @@ def _query_store(args: argparse.Namespace) -> Store:
 
 
 def _key_value(text: str) -> tuple[str, str]:
-    from fiscal_kg.query import QueryError
+    from fiscal_kg.queries import QueryError
 
     key, sep, value = text.partition("=")
     if not sep or not key:
@@ -298,13 +278,10 @@ def _export_graph(store: Store, name: str) -> str | None:
     """The named graph ``--graph`` means: a graph IRI (or its id:/graph: short form) in the
     store, or a report named as `query` takes it; None (after saying so) when there is none —
     an unknown graph must not export as an empty file."""
-    from fiscal_kg import query as q
+    from fiscal_kg import queries as q
 
-    iri = q.expand_iri(name)
-    if iri in set(store.graph_names()):
-        return iri
     try:
-        return q.resolve_document(store, name)
+        return q.resolve_graph(store, name)
     except q.QueryError as exc:
         print(f"fiscal-kg export: --graph: {exc}", file=sys.stderr)
         return None
@@ -399,7 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("load", parents=[common, remote], help="load report files or folders")
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--workers", type=int, default=None, help="parser processes (default 2)")
     p.add_argument("--validate", action="store_true",
                    help="also run the shapes on each report while loading it and update the "
@@ -413,7 +390,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the files are corrected re-publications: let each replace the stored "
                    "report of the same document (unit, scope, year, kind) that came from a "
                    "different file (refused by default, naming both files)")
+    add_load_options(p)
     p.set_defaults(func=cmd_load)
+    add_extract_parser(sub)
 
     p = sub.add_parser("validate", help="run the SHACL shapes (fiscal-kg validate --help)")
     p.add_argument("rest", nargs=argparse.REMAINDER)
@@ -500,7 +479,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-DELEGATED = {"validate": "fiscal_kg.validation"}
+DELEGATED = {"validate": "fiscal_kg.validation.cli"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from fiscal_kg import query as q
+from fiscal_kg import queries as q
 from fiscal_kg.ingest import load_paths
 from fiscal_kg.linking import LinkResult, link_store
 from fiscal_kg.store import OxigraphStore
@@ -45,10 +45,10 @@ def run_demo(path: Path) -> DemoResult:
     memory = OxigraphStore()
     summary = load_paths(memory, demo_sources(), validate=True)
     findings = Counter(f.severity for f in summary.findings or [])
-    links = link_store(memory.raw)
+    links = link_store(memory)
     row = q.run(memory, q.read_query(q.queries_dir() / "demo" / "counts.rq")).dicts()[0]
     counts = {key: int(str(row[key])) for key in COUNTED}
     with OxigraphStore(path) as store:
         store.update("CLEAR ALL")  # a fresh store: only the bundled samples
-        store.raw.extend(memory.raw)
+        store.add_quads(memory.quads())
     return DemoResult(path, counts, findings, links, len(summary.failed))

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from fiscal_kg import query as q
+from fiscal_kg import queries as q
 from fiscal_kg.endpoint_protocol import DIRECT, FORM, MAX_FIELDS, ProtocolError, read_body
 from fiscal_kg.report import data, live, query_page
 from fiscal_kg.store import OxigraphStore

@@ -9,13 +9,13 @@ English (``fiscal_kg/report/spreadsheet.py``); ``--excel`` starts a CSV file wit
 
 from __future__ import annotations
 
-import csv
 from typing import IO
 
 import pyoxigraph as ox
 
-from fiscal_kg.query import QueryResult
-from fiscal_kg.store import OxigraphStore, Store
+from fiscal_kg import csv_safe
+from fiscal_kg.queries import QueryResult
+from fiscal_kg.store import Store
 from loaders.rdf import CURRENCY_KEY
 from loaders.resources import resource_dir
 
@@ -24,7 +24,6 @@ RDF_FORMATS = {
     "nq": ox.RdfFormat.N_QUADS,
     "jsonld": ox.RdfFormat.JSON_LD,
 }
-RDFLIB_FORMATS = {"ttl": "turtle", "nq": "nquads", "jsonld": "json-ld"}
 PREFIXES = {
     "fkg": "https://w3id.org/fiscal-kg/def#",
     "code": "https://w3id.org/fiscal-kg/code/",
@@ -70,7 +69,7 @@ def _rows(result: QueryResult) -> list[dict[str, str]]:
 
 def export_facts_csv(store: Store, out: IO[str]) -> int:
     """One row per amount fact and per narrative claim; returns the row count."""
-    writer = csv.writer(out)
+    writer = csv_safe.writer(out)  # no cell opens as a formula
     writer.writerow(FACT_COLUMNS)
     rows = fact_rows(store)
     writer.writerows(rows)
@@ -78,7 +77,7 @@ def export_facts_csv(store: Store, out: IO[str]) -> int:
 
 
 def export_indicators_csv(store: Store, out: IO[str]) -> int:
-    writer = csv.writer(out)
+    writer = csv_safe.writer(out)  # no cell opens as a formula
     writer.writerow(INDICATOR_COLUMNS)
     rows = indicator_rows(store)
     writer.writerows(rows)
@@ -139,30 +138,10 @@ def export_rdf(store: Store, fmt: str, out: IO[bytes], graph_iri: str | None = N
     Turtle has no named graphs, so ``ttl`` writes the union of all graphs
     (or the one graph ``graph_iri``); ``nq`` and ``jsonld`` keep the graphs.
     """
-    if isinstance(store, OxigraphStore):
-        raw = store.raw
-        if graph_iri or fmt != "ttl":
-            from_graph = ox.NamedNode(graph_iri) if graph_iri else None
-            kwargs = {"prefixes": PREFIXES} if fmt == "ttl" else {}
-            raw.dump(out, RDF_FORMATS[fmt], from_graph=from_graph, **kwargs)
-            return
-        merged = ox.Store()  # in memory: the union as one default graph
-        merged.extend(ox.Quad(q.subject, q.predicate, q.object) for q in raw)
-        merged.dump(out, ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+    prefixes = PREFIXES if fmt == "ttl" else None
+    if graph_iri or fmt != "ttl":
+        store.dump(out, RDF_FORMATS[fmt], graph_iri, prefixes=prefixes)
         return
-    dataset = store.dataset()  # RemoteStore
-    if graph_iri:
-        graph = dataset.graph(graph_iri)
-        out.write(graph.serialize(format=RDFLIB_FORMATS[fmt]).encode("utf-8"))
-        return
-    if fmt == "ttl":
-        from rdflib import Graph
-
-        merged_graph = Graph()
-        for s, p, o, _ in dataset.quads((None, None, None, None)):
-            merged_graph.add((s, p, o))
-        for prefix, ns in PREFIXES.items():
-            merged_graph.bind(prefix, ns)
-        out.write(merged_graph.serialize(format="turtle").encode("utf-8"))
-        return
-    out.write(dataset.serialize(format=RDFLIB_FORMATS[fmt]).encode("utf-8"))
+    merged = ox.Store()  # in memory: the union as one default graph
+    merged.extend(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads())
+    merged.dump(out, ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)

@@ -17,12 +17,13 @@ import hashlib
 import os
 import sys
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fiscal_kg.replacement import RunClaims, refusal, stored_reports
+from fiscal_kg.sources import report_files
 from fiscal_kg.store import Store
 from fiscal_kg.validation.findings import Finding
 from fiscal_kg.workers import process_pool
@@ -31,7 +32,8 @@ BATCH_QUADS = 250_000  # quads per bulk write: bounds the writer's memory (≈ 5
 AHEAD_PER_WORKER = 32  # files parsed ahead of the writer: with 2 workers more than one write
 # batch (≈ 50 reports), so they go on parsing while the writer bulk-loads (4 left them idle: 22 s
 # instead of 18 s for 200 reports); bounds the parsed texts held in memory (≈ 1 MB each)
-VALIDATE_CHUNK = 16  # reports a worker validates together (a query's fixed cost is shared)
+VALIDATE_CHUNK = 8  # reports a worker validates together (a query's fixed cost is shared;
+# 16 cost as much CPU a report and ≈ 45 MB more per worker: the working store and texts)
 
 
 @dataclass
@@ -91,39 +93,9 @@ def parse_one(path: str) -> Parsed:
         "indicators": sum(len(p.indicators) for p in report.performance),
         "warnings": len(report.warnings),
         "triples": quads,
+        "sha256": report.sha256,  # of the source file (shard manifests list it)
     }
     return Parsed(path, graph_iri=iri, nquads=text, summary=summary)
-
-
-# What a folder yields: the files some reader reads (loaders.readers: PDF, the text
-# layouts, HTML). A file named on the command line is always tried, whatever its name.
-READABLE_SUFFIXES = (".pdf", ".txt", ".md", ".tsv", ".html", ".htm")
-
-
-def _skip_notice(path: Path, reason: str) -> None:
-    print(f"{path}: skipped: {reason}", file=sys.stderr)
-
-
-def report_files(
-    paths: Sequence[str | Path], on_skip: Callable[[Path, str], None] | None = _skip_notice
-) -> list[Path]:
-    """Files as given, folders expanded to the files the readers read (sorted,
-    recursively); every other file of a folder is passed to ``on_skip`` with the reason
-    (hidden files and folders are passed over silently)."""
-    files: list[Path] = []
-    for p in map(Path, paths):
-        if not p.is_dir():
-            files.append(p)
-            continue
-        for x in sorted(p.rglob("*")):
-            if not x.is_file() or any(part.startswith(".") for part in x.relative_to(p).parts):
-                continue
-            if x.suffix.lower() in READABLE_SUFFIXES:
-                files.append(x)
-            elif on_skip is not None:
-                kinds = ", ".join(READABLE_SUFFIXES)
-                on_skip(x, f"not a report format the readers read ({kinds})")
-    return files
 
 
 def parse_chunk(paths: Sequence[str], validate: bool = False) -> list[Parsed]:
@@ -201,13 +173,10 @@ def unchanged_files(store: Store, files: Sequence[Path]) -> set[Path]:
 
 
 def forget_findings(store: Store, documents: list[str]) -> int:
-    """Drop the stored findings of ``documents`` (embedded store); how many had findings."""
-    raw = getattr(store, "raw", None)
-    if raw is None:
-        return 0
+    """Drop the stored findings of ``documents``; how many had findings."""
     from fiscal_kg.validation.storage import forget
 
-    return forget(raw, documents)
+    return forget(store, documents)
 
 
 def load_paths(
@@ -219,13 +188,11 @@ def load_paths(
     batches of about ``batch_quads`` quads). Files whose report is in the store already, from the
     same bytes and loader version, are skipped unless ``force``. With ``validate``, the workers
     validate each report and the validation report in the store is updated for the loaded ones
-    (the store must be an embedded one: the unit-scoped rules then run on it). A file that would
+    (the unit-scoped rules then run on the store, through the ``Store`` protocol; the CLI
+    keeps ``--validate`` to the embedded store, where they run fast). A file that would
     replace a stored report from another file (unless ``replace``), or with far less (unless
     ``force``), or that claims the same document as another file of the run, is refused
     (``fiscal_kg.replacement``)."""
-    if validate and not hasattr(store, "raw"):
-        raise ValueError("load --validate needs the embedded store; validate a remote store's "
-                         "reports with `fiscal-kg validate FILE…`")
     from fiscal_kg.progress import progress
 
     files = report_files(paths)

@@ -13,7 +13,7 @@ query, whatever the route (``/query``, ``/sparql``) or the method (GET, POST for
 2. its text is checked before the engine sees it (``fiscal_kg.sparql_guard``: size, nesting,
    operators, SERVICE only to allow-listed IRIs) — 400 naming what is wrong;
 3. SELECT, CONSTRUCT and DESCRIBE get an outer ``LIMIT`` of at most ``max_rows``
-   (``fiscal_kg.query.cap_rows``) and the response ``X-SPARQL-MaxRows`` when that cut it;
+   (``fiscal_kg.queries.cap_rows``) and the response ``X-SPARQL-MaxRows`` when that cut it;
 4. at most ``max_running`` queries run in the engine at once (``max_waiting`` more wait, the
    rest get 503 at once), and a query that has not delivered
    its whole response within ``timeout_s`` (waiting included) gets 503 — and, if it was running,
@@ -58,7 +58,7 @@ from fiscal_kg.endpoint_engine import (
 from fiscal_kg.endpoint_lock import hold_for_serving
 from fiscal_kg.endpoint_protocol import ProtocolError, read_query_request
 from fiscal_kg.endpoint_view import MOUNT, FindingsView, view_routes
-from fiscal_kg.query import cap_rows
+from fiscal_kg.queries import cap_rows
 from fiscal_kg.sparql_guard import GuardLimits, QueryRefused, check_query
 from fiscal_kg.store import OxigraphStore
 

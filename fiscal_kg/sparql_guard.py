@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from fiscal_kg.query import _IRIREF, _skip_string
+from fiscal_kg.queries.sparql_text import _IRIREF, _skip_string
 
 DEFAULT_MAX_QUERY_BYTES = 64 * 1024
 DEFAULT_MAX_DEPTH = 64  # braces, parentheses and brackets inside one another

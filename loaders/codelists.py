@@ -8,8 +8,6 @@ process with pyoxigraph (rdflib is ~15x slower for this).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -18,18 +16,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from loaders.resources import resource_dir
+from loaders.text import label_key
 from loaders.vocab import CODE
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 FKG_DEF = "https://w3id.org/fiscal-kg/def#"
-
-_PUNCT = re.compile(r"[\s　:：、，,。．.（）()\[\]【】“”\"'‘’<>《》/·\-—_]+")
-
-
-def label_key(text: str) -> str:
-    """Normalise wording for matching: NFKC, no spaces or punctuation."""
-    return _PUNCT.sub("", unicodedata.normalize("NFKC", text))
-
 
 @dataclass
 class Concept:

@@ -1,14 +1,17 @@
 """Input size limits: what no disclosure report comes near, refused with the limit and the size.
 
-A report's text is 20-300 KB and its widest table row 17 cells (samples/); a PDF a few MB. A
-30 MB "report", a row of thousands of cells or a number of thousands of digits is a damaged or
-wrong file, and loading it would cost minutes and gigabytes to store garbage ("ok"). Each check
-raises ``ValueError`` with a message for the user; ``loaders.pipeline`` adds the file name.
+A report's text is 20-300 KB, its widest table row 17 cells and its tables 8-11 (samples/); a
+PDF a few MB. A 30 MB "report", a row of thousands of cells, a number of thousands of digits or
+a file of many reports run together (200 copies of a sample: 6 MB of text, 1,600 tables, ≈ 1 GB
+to load) is a damaged or wrong file, and loading it would cost minutes and gigabytes to store
+garbage ("ok"). Each check raises ``ValueError`` with a message for the user;
+``loaders.pipeline`` adds the file name.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sized
 from pathlib import Path
 
 from loaders.model import Block
@@ -18,10 +21,9 @@ MAX_TEXT_BYTES = 20 * MB  # a report's text file
 MAX_PDF_BYTES = 200 * MB  # a report's PDF
 MAX_ROW_CELLS = 1_000  # cells in one table row
 MAX_NUMBER_DIGITS = 40  # digits in one number (18-digit credit codes, 20-digit accounts pass)
+MAX_TABLES = 500  # tables in one report (8-11 in samples/ and samples/realworld/)
 
 _LONG_NUMBER = re.compile(rf"\d{{{MAX_NUMBER_DIGITS + 1},}}")
-
-
 
 
 def check_file_size(path: Path) -> None:
@@ -62,3 +64,11 @@ def check_rows(blocks: list[Block]) -> None:
             if len(row.cells) > MAX_ROW_CELLS:
                 raise ValueError(f"line {row.line}: a table row of {len(row.cells):,} cells, "
                                  f"over the limit of {MAX_ROW_CELLS:,}")
+
+
+def check_tables(tables: Sized) -> None:
+    """Refuse a report with more tables than any report has (checked once they are found, before
+    the rest of the report is read and anything is stored)."""
+    if len(tables) > MAX_TABLES:
+        raise ValueError(f"{len(tables):,} tables, over the limit of {MAX_TABLES:,} for one "
+                         "report (several reports run together in one file?)")

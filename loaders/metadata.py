@@ -20,11 +20,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from loaders.codelists import label_key
 from loaders.metadata_lines import Line, NamedBy, report_lines, title_lines, unit_fields
 from loaders.metadata_title import HEAD_LINES, Title, find_title, find_year, kind_of
 from loaders.metadata_words import place_endings, scope_labels
 from loaders.model import Block, DocumentMeta, LoadWarning
+from loaders.text import label_key
 
 TAIL_LINES = 15  # text lines searched for the publication date
 

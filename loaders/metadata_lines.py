@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from loaders.codelists import label_key
 from loaders.metadata_words import field_keys, unit_field_pattern
 from loaders.model import Block
+from loaders.text import label_key
 
 # A label ends at the first colon or pipe: "标 题: | X", "发布时间：2024-02-05".
 _LABELLED = re.compile(r"^\s*[*#\-\s]*([^:：|｜]{1,8}?)\s*[:：|｜]+\s*(.*)$")

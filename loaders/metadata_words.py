@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from loaders.codelists import code_list, label_key
+from loaders.codelists import code_list
+from loaders.text import label_key
 
 
 def _labels(scheme: str, key: str) -> list[str]:

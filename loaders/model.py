@@ -325,6 +325,16 @@ class UnitNameMention:
 
 
 @dataclass
+class StatedItemClass:
+    """An item the narrative lists under 人员经费 or 公用经费 ("人员经费X万元，主要包括：基本工资、
+    …"), as printed, with the side it is filed under: "personnel" | "public"."""
+
+    line: int
+    side: str
+    name: str
+
+
+@dataclass
 class ChangeReason:
     """Whether the sentence stating a claim's change gives its reason (主要原因是…) there, later in
     its paragraph or in the next paragraph's first sentence."""
@@ -416,4 +426,5 @@ class Report:
     name_mentions: list[UnitNameMention] = field(default_factory=list)
     change_reasons: list[ChangeReason] = field(default_factory=list)
     empty_table_checks: list[EmptyTableCheck] = field(default_factory=list)
+    item_classes: list[StatedItemClass] = field(default_factory=list)
     warnings: list[LoadWarning] = field(default_factory=list)

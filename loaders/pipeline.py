@@ -5,6 +5,8 @@ reader per text layout; a PDF goes to loaders.readers.pdf instead, which
 gives the same blocks from the page geometry) → document metadata → standard tables
 (loaders.tables) → narrative claims, unit profile, projects, performance
 tables → page and box of each record read from a PDF (loaders.provenance).
+The RDF builder (loaders.rdf: ``build_graph`` here, ``report_nquads`` for loading) then writes
+the report's graph with its summary for store-wide queries (loaders.summaries) in it.
 Each stage only reads blocks and returns model records, so a stage
 that fails on odd input costs a warning, not the report.
 """
@@ -23,6 +25,7 @@ from loaders.narrative import extract_claims
 from loaders.narrative.citations import extract_citations
 from loaders.narrative.counts import extract_counts
 from loaders.narrative.empty_tables import check_empty_tables
+from loaders.narrative.item_classes import extract_item_classes
 from loaders.narrative.names import extract_name_mentions
 from loaders.narrative.products import extract_products
 from loaders.narrative.reasons import find_reasons
@@ -72,6 +75,7 @@ def load_blocks(
     )
     report.warnings.extend(reader_warnings + meta.warnings)
     tables, warnings = extract_tables(blocks, meta)
+    limits.check_tables(tables)  # ValueError: load_report names the file
     report.tables, report.warnings = tables, report.warnings + warnings
     report.sections, report.claims, warnings = extract_claims(blocks, meta)
     report.warnings.extend(warnings)
@@ -83,6 +87,7 @@ def load_blocks(
     report.name_mentions = extract_name_mentions(blocks, meta.unit_name)
     report.change_reasons = find_reasons(blocks, report.claims)
     report.empty_table_checks = check_empty_tables(blocks, report.tables)
+    report.item_classes = extract_item_classes(blocks)
     report.projects = extract_projects(blocks)
     report.performance, warnings = extract_performance(blocks, meta)
     report.warnings.extend(warnings)

@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 
 from loaders.model import Block, Project, Report
-from loaders.performance.text import despace, ends_sentence, name_key, text_lines
-from loaders.performance.values import to_decimal
+from loaders.numbers import to_decimal
+from loaders.performance.text import despace, ends_sentence, text_lines
+from loaders.text import label_key
 
 _CN = "一二三四五六七八九十"
 _ENTRY_RE = re.compile(
@@ -99,16 +100,16 @@ def match_project_name(name: str, candidates: list[str]) -> str | None:
     项目/经费/资金 is dropped, when the shorter keeps at least 4 characters and
     60 % of the longer. Ties (two candidates as good) give None.
     """
-    key = name_key(name)
+    key = label_key(name)
     if not key:
         return None
-    exact = [c for c in candidates if name_key(c) == key]
+    exact = [c for c in candidates if label_key(c) == key]
     if exact:
-        return exact[0] if len({name_key(c) for c in exact}) == 1 else None
+        return exact[0] if len({label_key(c) for c in exact}) == 1 else None
     core = _SUFFIX_RE.sub("", key)
     scored: list[tuple[float, str]] = []
     for cand in candidates:
-        other = _SUFFIX_RE.sub("", name_key(cand))
+        other = _SUFFIX_RE.sub("", label_key(cand))
         short, long_ = sorted((core, other), key=len)
         if len(short) >= 4 and short in long_ and len(short) >= 0.6 * len(long_):
             scored.append((len(short) / len(long_), cand))

@@ -35,13 +35,16 @@ from loaders.model import (
     PolicyCitation,
     Report,
     StatedCount,
+    StatedItemClass,
     StatedProduct,
     Table,
     UnitNameMention,
     YearLabel,
 )
 from loaders.nquads import NQuadsSink
-from loaders.performance.text import name_key
+from loaders.numbers import half_unit
+from loaders.summaries import write_summary
+from loaders.text import label_key, match_key
 from loaders.version import loader_version
 from loaders.vocab import FKG as _FKG
 from loaders.vocab import OBEU as _OBEU
@@ -72,6 +75,16 @@ RDF, RDFS, DCTERMS, SKOS = (_Terms(ns) for ns in (_RDF, _RDFS, _DCTERMS, _SKOS))
 # Currency label as printed → code-list key; factors are fkg:yuanFactor of currency-units.ttl.
 CURRENCY_KEY = {u.label: u.key for u in currency_units().values()}
 PHASE = {"budget": OBEU["budgetPhase/approved"], "final-account": OBEU["budgetPhase/executed"]}
+
+
+def rounding(printed: str) -> Decimal:
+    """fkg:halfUnit of a number printed as ``printed``, in its printed unit. The shapes have always
+    allowed an amount at least cents of its unit, so decimals past the second do not count; a
+    claim whose text was not kept (made by hand) gets cents too."""
+    return half_unit(printed, finest=2) if printed else _CENTS
+
+
+_CENTS = Decimal("0.005")
 
 
 def yuan(amount: Decimal, currency: str) -> Decimal:
@@ -144,6 +157,7 @@ def _report(g: TripleSink, report: Report) -> None:
     doc = v.report_document_iri(report)
     unit = v.unit_iri(report.unit_name)
     _document(g, report, doc, unit)
+    write_summary(g, report, doc)  # derived figures for store-wide queries
     for index, table in enumerate(report.tables, start=1):
         _table(g, report, doc, index, table)
     for section in report.sections:
@@ -193,12 +207,23 @@ def _report(g: TripleSink, report: Report) -> None:
         _change_reason(g, doc, reason)
     for check in report.empty_table_checks:
         _empty_table_check(g, doc, check)
+    for index, item in enumerate(report.item_classes):
+        _item_class(g, doc, index, item)
+
+
+def _item_class(g: TripleSink, doc: URIRef, index: int, item: StatedItemClass) -> None:
+    node = URIRef(f"{doc}/item-class/{item.line}-{index}")
+    g.add((node, RDF.type, FKG.StatedItemClass))
+    g.add((node, FKG.document, doc))
+    g.add((node, FKG.sourceLine, g.lit(item.line)))
+    g.add((node, FKG.statedSide, g.lit(item.side)))
+    g.add((node, FKG.phraseAsPrinted, g.lit(item.name)))
 
 
 def _stated_count(g: TripleSink, doc: URIRef, index: int, count: StatedCount) -> None:
     """A stated count with its list: the repeats are counted here, since RDF keeps a set."""
     node = URIRef(f"{doc}/count/{count.line}-{index}")
-    keys = [name_key(item) for item in count.items]
+    keys = [label_key(item) for item in count.items]
     g.add((node, RDF.type, FKG.StatedCount))
     g.add((node, FKG.document, doc))
     g.add((node, FKG.sourceLine, g.lit(count.line)))
@@ -226,6 +251,7 @@ def _stated_product(g: TripleSink, doc: URIRef, index: int, p: StatedProduct) ->
     g.add((node, FKG.statedTotal, g.dec(p.amount)))
     g.add((node, FKG.statedTotalYuan, g.dec(yuan(p.amount, p.currency))))
     g.add((node, FKG.statedTotalRaw, g.lit(p.raw)))
+    g.add((node, FKG.halfUnit, g.dec(rounding(p.raw))))
     g.add((node, FKG.statedTotalLine, g.lit(p.amount_line)))
     g.add((node, FKG.phraseAsPrinted, g.lit(p.factors)))
 
@@ -294,6 +320,9 @@ def _document(g: TripleSink, report: Report, doc: URIRef, unit: URIRef) -> None:
     g.add((doc, RDF.type, PROV.Entity))
     g.add((doc, RDFS.label, g.lit(report.title)))
     g.add((doc, FKG.unit, unit))
+    # the name as this report prints it: the unit node is shared by the unit's reports, whose
+    # labels may differ (spaces, full-width forms), so shapes read the name of their own report
+    g.add((doc, FKG.unitNameAsPrinted, g.lit(report.unit_name)))
     g.add((doc, FKG.fiscalYear, g.lit(report.fiscal_year)))
     g.add((doc, FKG.documentKind, v.code_iri("document-kinds", report.kind)))
     if report.scope:  # only when the report states it (部门/单位)
@@ -321,7 +350,7 @@ def _document(g: TripleSink, report: Report, doc: URIRef, unit: URIRef) -> None:
     if profile.functions:
         g.add((doc, FKG.statedFunctions, g.lit(profile.functions)))
     for office in profile.offices:
-        o = URIRef(f"{unit}/office/{v.short_hash(v.normalise_name(office))}")
+        o = URIRef(f"{unit}/office/{v.short_hash(match_key(office))}")
         g.add((o, RDF.type, ORG.OrganizationalUnit))
         g.add((o, SKOS.prefLabel, g.lit(office, lang="zh")))
         g.add((unit, ORG.hasUnit, o))
@@ -363,6 +392,8 @@ def _table(g: TripleSink, report: Report, doc: URIRef, index: int, table: Table)
     g.add((t, FKG.document, doc))
     g.add((doc, FKG.hasTable, t))
     g.add((t, FKG.tableType, v.code_iri("table-types", table.table_type)))
+    # the same for every fact of the table: attached to the data set (qb:componentAttachment)
+    g.add((t, OBEU.budgetPhase, PHASE[report.kind]))
     g.add((t, QB.structure, FKG[f"dsd-{table.table_type}"]))
     g.add((t, FKG.titleAsPrinted, g.lit(table.title)))
     g.add((t, FKG.tableIndex, g.lit(index)))
@@ -381,7 +412,7 @@ def _table(g: TripleSink, report: Report, doc: URIRef, index: int, table: Table)
     if not table.recognised:
         g.add((t, FKG.recognised, g.lit(False)))
     for fact in table.facts:
-        _fact(g, report, doc, t, table, fact)
+        _fact(g, doc, t, table, fact)
 
 
 def _place(g: TripleSink, node: URIRef, page: int | None, bbox: BBox | None) -> None:
@@ -392,7 +423,7 @@ def _place(g: TripleSink, node: URIRef, page: int | None, bbox: BBox | None) -> 
         g.add((node, FKG.bbox, g.lit(" ".join(f"{v:.2f}" for v in bbox))))
 
 
-def _fact(g: TripleSink, report: Report, doc: URIRef, t: URIRef, table: Table, fact: Fact) -> None:
+def _fact(g: TripleSink, doc: URIRef, t: URIRef, table: Table, fact: Fact) -> None:
     f = v.fact_iri(doc, fact.line, fact.col_index)
     g.add((f, RDF.type, QB.Observation))
     g.add((f, RDF.type, FKG.AmountFact))
@@ -401,12 +432,12 @@ def _fact(g: TripleSink, report: Report, doc: URIRef, t: URIRef, table: Table, f
     g.add((f, FKG.amount, g.dec(fact.amount)))
     g.add((f, FKG.amountYuan, g.dec(yuan(fact.amount, table.currency))))
     g.add((f, FKG.rawText, g.lit(fact.raw)))
+    g.add((f, FKG.halfUnit, g.dec(rounding(fact.raw))))
     g.add((f, FKG.sourceLine, g.lit(fact.line)))
     g.add((f, FKG.columnIndex, g.lit(fact.col_index)))
     _place(g, f, fact.page, fact.bbox)
     g.add((f, FKG.rowLabel, g.lit(fact.row_label)))
     g.add((f, FKG.columnHeader, g.lit(fact.column_header)))
-    g.add((f, OBEU.budgetPhase, PHASE[report.kind]))
     if fact.column.startswith("econ:"):
         # One column per economic class: the class is the attribute, not a second "total".
         g.add((f, FKG.column, v.code_iri("columns", "economic-class")))
@@ -458,6 +489,7 @@ def _claim(g: TripleSink, report: Report, doc: URIRef, index: int, claim: Claim)
     if claim.amount is not None:
         g.add((c, FKG.amount, g.dec(claim.amount)))
         g.add((c, FKG.amountYuan, g.dec(yuan(claim.amount, claim.currency))))
+        g.add((c, FKG.halfUnit, g.dec(rounding(claim.raw))))
         currency = CURRENCY_KEY.get(claim.currency, "wan-yuan")
         g.add((c, FKG.currencyUnit, v.code_iri("currency-units", currency)))
     if claim.share is not None:
@@ -472,6 +504,7 @@ def _claim(g: TripleSink, report: Report, doc: URIRef, index: int, claim: Claim)
     if claim.prior_amount is not None:
         g.add((c, FKG.statedPriorAmount, g.dec(claim.prior_amount)))
         g.add((c, FKG.statedPriorAmountYuan, g.dec(yuan(claim.prior_amount, claim.currency))))
+        g.add((c, FKG.priorHalfUnit, g.dec(rounding(claim.prior_raw))))
     if claim.prior_raw:
         g.add((c, FKG.priorRawText, g.lit(claim.prior_raw)))
     if claim.basis:

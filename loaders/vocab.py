@@ -8,10 +8,11 @@ the same report twice gives the same graph.
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from typing import Any
 
 from rdflib import Namespace, URIRef
+
+from loaders.text import match_key
 
 BASE = "https://w3id.org/fiscal-kg/"
 
@@ -37,11 +38,6 @@ KIND_SLUG = {"budget": "budget", "final-account": "final"}
 SCOPE_UNSTATED = "unstated"  # IRI segment of a report that states no scope (部门/单位)
 
 
-def normalise_name(name: str) -> str:
-    """NFKC, no whitespace: 克州 社保 中心 and 克州社保中心 are one unit."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
-
-
 def short_hash(text: str, length: int = 12) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
 
@@ -52,7 +48,7 @@ def code_iri(scheme: str, key: str) -> URIRef:
 
 
 def unit_iri(unit_name: str) -> URIRef:
-    return ID[f"unit/{short_hash(normalise_name(unit_name))}"]
+    return ID[f"unit/{short_hash(match_key(unit_name))}"]
 
 
 def document_iri(unit_name: str, year: int, kind: str, scope: str | None) -> URIRef:
@@ -60,7 +56,7 @@ def document_iri(unit_name: str, year: int, kind: str, scope: str | None) -> URI
     (a department and its own unit publish separate reports for the same year). ``scope`` is a
     key of ontology/codes/document-scopes.ttl, or None when the report does not state it: then
     the segment is ``unstated``, never a guess, so such a report never replaces a stated one."""
-    return ID[f"doc/{short_hash(normalise_name(unit_name))}/{year}/{scope or SCOPE_UNSTATED}/"
+    return ID[f"doc/{short_hash(match_key(unit_name))}/{year}/{scope or SCOPE_UNSTATED}/"
               f"{KIND_SLUG.get(kind, kind)}"]
 
 
@@ -87,7 +83,7 @@ def section_iri(doc: URIRef, key: str) -> URIRef:
 
 
 def project_iri(doc: URIRef, name: str) -> URIRef:
-    return URIRef(f"{doc}/project/{short_hash(normalise_name(name))}")
+    return URIRef(f"{doc}/project/{short_hash(match_key(name))}")
 
 
 def performance_table_iri(doc: URIRef, line: int) -> URIRef:

@@ -37,7 +37,7 @@ def sample_store_dir(tmp_path_factory: pytest.TempPathFactory, sample_paths: lis
     run_validation(memory)
     run_linking(memory, None)
     with OxigraphStore(path) as store:
-        store.raw.extend(memory.raw)
+        store.add_quads(memory.quads())
     return path
 
 

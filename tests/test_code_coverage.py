@@ -19,8 +19,9 @@ from validation_models import claim, document, fact, findings, report, store_of,
 from fiscal_kg.store import OxigraphStore, graph_quads
 from fiscal_kg.validation import load_into, prepare, validate, validate_files
 from fiscal_kg.validation.reference import reference_keys
-from loaders.codelists import code_list, label_key
+from loaders.codelists import code_list
 from loaders.rdf import report_graph
+from loaders.text import label_key
 from loaders.vocab import CODES_GRAPH
 
 REALWORLD = Path(__file__).resolve().parent.parent / "samples" / "realworld"
@@ -160,7 +161,7 @@ def test_the_fast_path_and_plain_pyshacl_agree_on_planted_codes() -> None:
     r = _planted()
     graph = report_graph(r)
     store = OxigraphStore()
-    store.raw.extend(list(graph_quads(graph, ox.NamedNode(document(r)))))
+    store.add_quads(list(graph_quads(graph, ox.NamedNode(document(r)))))
     fast = {f.key() for f in validate(store, write_report=False)}
     reference = reference_keys(graph, engine="rdflib")
     assert fast == reference
@@ -192,11 +193,9 @@ def test_real_codes_missing_from_the_list_are_only_info(folder: str) -> None:
     store = OxigraphStore()
     load_into(store, [next((REALWORLD / folder).glob("*.layout.txt"))])
     prepare(store)
-    codes = ox.NamedNode(str(CODES_GRAPH))
     for notation in unknown:
         concept = ox.NamedNode(f"https://w3id.org/fiscal-kg/code/function/{notation}")
-        for quad in list(store.raw.quads_for_pattern(concept, None, None, codes)):
-            store.raw.remove(quad)
+        store.change(list(store.quads(concept, graph_iri=str(CODES_GRAPH))), [])
     found = validate(store, rules=["STRUCT-CODE-LIST", "STRUCT-CODE-UNLISTED"],
                      write_report=False)
     assert [f for f in found if f.severity != "Info"] == []
@@ -240,9 +239,9 @@ def test_a_listed_code_outside_its_years_is_a_violation() -> None:
     store = store_of(r)
     prepare(store)
     gyear = ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear")
-    store.raw.add(ox.Quad(ox.NamedNode("https://w3id.org/fiscal-kg/code/function/2210203"),
-                          ox.NamedNode("https://w3id.org/fiscal-kg/def#validTo"),
-                          ox.Literal("2020", datatype=gyear), ox.NamedNode(str(CODES_GRAPH))))
+    store.add_quads([ox.Quad(ox.NamedNode("https://w3id.org/fiscal-kg/code/function/2210203"),
+                             ox.NamedNode("https://w3id.org/fiscal-kg/def#validTo"),
+                             ox.Literal("2020", datatype=gyear), ox.NamedNode(str(CODES_GRAPH)))])
     found = validate(store, rules=["STRUCT-CODE-LIST", "STRUCT-CODE-UNLISTED"],
                      write_report=False)
     assert [(f.rule, f.severity, f.line, f.message) for f in found] == [

@@ -10,7 +10,8 @@ import pyoxigraph as ox
 import pytest
 from ontology_fixtures import CODES_DIR, SAMPLES_DIR
 
-from loaders.codelists import code_list, label_key, load_all
+from loaders.codelists import code_list, load_all
+from loaders.text import label_key
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 CODE = "https://w3id.org/fiscal-kg/code/"

@@ -17,7 +17,7 @@ import requests
 from conftest import free_port, stop, wait_for_sparql
 from rdflib.plugins.sparql import prepareQuery
 
-from fiscal_kg.query import cap_rows
+from fiscal_kg.queries import cap_rows
 
 COUNT_DOCS = (
     "PREFIX fkg: <https://w3id.org/fiscal-kg/def#> "

@@ -62,6 +62,13 @@ PINNED = [
     ("002", "NARR-PRODUCT-AMOUNT", 386, "Violation", "84000", "199500"),
     # 代办员经费's goal "聘用 38 名社会保险工作代办员" (line 473), its indicator 聘用代办员人数 16
     ("002", "PERF-GOAL-VALUE", 475, "Warning", "16", "38"),
+    # last year's totals: 收入 by source (302–310, 389.75 − 19.63 = 370.12) vs 支出 基本 + 项目
+    # (316, 318: 389.75 − 25.93 = 363.82); 一般公共预算 368.55 (+54.05, line 302: 314.50) vs its
+    # 基本 + 项目 (336: 368.55 − 41.05 = 327.50) vs its four 项 (344–352: 368.55 − 59.05 = 309.50)
+    ("002", "NARR-PRIOR-SECTIONS", 316, "Violation", "363.82", "370.12"),
+    ("002", "NARR-PRIOR-SECTIONS", 336, "Violation", "327.5", "314.5"),
+    ("002", "NARR-PRIOR-SECTIONS", 344, "Violation", "309.5", "327.5"),
+    ("002", "NARR-PRIOR-SECTIONS", 344, "Violation", "309.5", "314.5"),
     # 003 苍溪县社会保险事务中心 2023 预算
     # 五、财政拨款支出预算表（部门经济分类科目） listed, not in the text
     ("003", "COMPL-ANNOUNCED-MISSING", 19, "Warning", None, None),
@@ -74,6 +81,16 @@ PINNED = [
     # performance targets of 苏州市 (lines 401–430) and 奇台县 (440–467) units
     *[("003", "PERF-UNIT-MISMATCH", line, "Warning", None, None)
       for line in (401, 405, 409, 413, 417, 421, 430, 440, 449, 458, 467)],
+    # 人员经费 "主要包括：…工会经费、福利费、…公务交通补贴等" (line 558); the economic table
+    # prints 30228 工会经费 8.74 and 30239 其他交通费用 19.96 under 公用经费 (lines 304, 305);
+    # 福利费 (30229) is a 商品和服务支出 in no table
+    ("003", "NARR-ITEM-SIDE", 558, "Violation", "工会经费", "public"),
+    ("003", "NARR-ITEM-SIDE", 558, "Violation", "公务交通补贴", "public"),
+    ("003", "NARR-ITEM-SIDE-CODE", 558, "Warning", "福利费", "public"),
+    # 小学教育 2000, 初中教育 1026, 其他行政事业单位养老支出 7375.6 "…方面的项目支出"; 单位支出总表
+    # (lines 175, 176, 184) has them wholly in 基本支出, and the 项目支出 table has no row of them
+    *[("003", "NARR-CODE-SIDE", line, "Violation", "项目支出", "基本支出")
+      for line in (528, 530, 542)],
     # 004 奇台县社会保险管理局 2024 预算
     # 八、政府性基金预算支出情况表 listed (narrative line 474 calls it empty) but missing
     ("004", "COMPL-ANNOUNCED-MISSING", 21, "Warning", None, None),

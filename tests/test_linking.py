@@ -36,6 +36,7 @@ from fiscal_kg.divisions import (
 )
 from fiscal_kg.linking import abbreviations, link_store, resolve, short_forms, split_agency
 from loaders.resources import resource_dir
+from loaders.summaries import summary_iri
 from loaders.vocab import (
     DIVISIONS_GRAPH,
     FKG,
@@ -450,6 +451,17 @@ def _add_report(store: ox.Store, unit: str, year: int, kind: str = "budget",
                     _nn(code_iri("line-items", "expenditure-total")), g),
             ox.Quad(_nn(fact), _nn(FKG.amountYuan),
                     ox.Literal(total_yuan, datatype=_nn(XSD.decimal)), g),
+        ]
+        # the report's summary, as loaders/summaries.py writes it at load time: the store-wide
+        # totals queries read it instead of every fact
+        summary = _nn(summary_iri(URIRef(doc)))
+        quads += [
+            ox.Quad(summary, _nn(RDF.type), _nn(FKG.ReportSummary), g),
+            ox.Quad(summary, _nn(FKG.summaryOf), _nn(doc), g),
+            ox.Quad(summary, _nn(FKG.summaryTableExpenditureSumYuan),
+                    ox.Literal(total_yuan, datatype=_nn(XSD.decimal)), g),
+            ox.Quad(summary, _nn(FKG.summaryTableExpenditureFacts),
+                    ox.Literal("1", datatype=_nn(XSD.integer)), g),
         ]
     store.extend(quads)
 

@@ -26,7 +26,7 @@ from rdflib import Dataset, Literal
 from rdflib.plugins.sparql import prepareQuery
 
 from fiscal_kg.cli import main
-from fiscal_kg.query import (
+from fiscal_kg.queries import (
     NamedQuery,
     bind,
     named_queries,
@@ -311,7 +311,7 @@ def test_the_cli_sends_the_portable_form_when_asked(
 ) -> None:
     store = tmp_path / "store"
     with OxigraphStore(store) as copy:
-        copy.raw.extend(sample_store.raw)
+        copy.add_quads(sample_store.quads())
     sent: list[str] = []
     query = OxigraphStore.query
 

@@ -11,7 +11,7 @@ import pytest
 import requests
 from conftest import oxigraph_server
 
-from fiscal_kg.query import (
+from fiscal_kg.queries import (
     NamedQuery,
     QueryError,
     bind,
@@ -175,14 +175,13 @@ def test_claims_vs_tables(sample_store) -> None:
 
 def test_validation_findings(sample_store) -> None:
     findings = rows(sample_store, "validation-findings")
-    raw = sample_store.raw
     stored = sum(
         1
-        for _ in raw.quads_for_pattern(
+        for _ in sample_store.quads(
             None,
             ox.NamedNode("http://www.w3.org/ns/shacl#resultSeverity"),
             None,
-            ox.NamedNode("https://w3id.org/fiscal-kg/graph/validation"),
+            "https://w3id.org/fiscal-kg/graph/validation",
         )
     )
     assert findings and len(findings) == stored  # one row per sh:ValidationResult
@@ -409,7 +408,7 @@ def test_output_formats(sample_store) -> None:
     lines = table.splitlines()
     assert lines[0].startswith("unitName") and lines[-1] == f"({len(result.rows)} rows)"
     # CJK aware: the amount column starts at the same display column on every row
-    from fiscal_kg.query import display_width
+    from fiscal_kg.queries import display_width
 
     starts = {display_width(line[: line.index("23.6")]) for line in lines if "23.6" in line}
     header_end = display_width(lines[0][: lines[0].index("amount") + len("amount")])

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from fiscal_kg.ingest import load_paths
-from fiscal_kg.query import named_queries, run
+from fiscal_kg.queries import named_queries, run
 from fiscal_kg.store import OxigraphStore
 
 REAL = Path(__file__).resolve().parents[1] / "samples" / "realworld"

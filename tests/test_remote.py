@@ -11,7 +11,7 @@ from rdflib import BNode
 from rdflib.compare import isomorphic
 
 from fiscal_kg.cli import main
-from fiscal_kg.query import named_queries, run
+from fiscal_kg.queries import named_queries, run
 from fiscal_kg.store.remote import RemoteStore
 from loaders.vocab import DIVISIONS_GRAPH, LINKS_GRAPH, VALIDATION_GRAPH
 

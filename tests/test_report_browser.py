@@ -96,7 +96,12 @@ class Browser:
     def wait_for(self, expression: str) -> object:
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
-            value = self.js(expression)
+            try:
+                value = self.js(expression)
+            except RuntimeError as error:  # asked while a click's navigation replaced the page
+                if "navigated or closed" not in str(error):
+                    raise
+                value = None
             if value:
                 return value
             time.sleep(0.05)

@@ -184,11 +184,9 @@ def test_revalidating_an_unchanged_store_keeps_its_results(store_dir: Path) -> N
     from fiscal_kg.validation import validate
 
     store = OxigraphStore(store_dir)
-    name = ox.NamedNode(str(VALIDATION_GRAPH))
-
     def results() -> set[str]:
-        return {q.subject.value for q in store.raw.quads_for_pattern(
-            None, ox.NamedNode(SH + "resultSeverity"), None, name)}
+        return {q.subject.value for q in store.quads(
+            None, ox.NamedNode(SH + "resultSeverity"), None, str(VALIDATION_GRAPH))}
 
     before = results()
     assert len(validate(store)) == len(before)

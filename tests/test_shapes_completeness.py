@@ -76,14 +76,14 @@ def test_structure_of_facts_codes_and_documents() -> None:
     store = store_of(r)
     cell = ox.NamedNode(f"{document(r)}/cell/101-4")
     fkg = "https://w3id.org/fiscal-kg/def#"
-    store.raw.add(ox.Quad(cell, ox.NamedNode(fkg + "amount"),
-                          ox.Literal("3.00", datatype=ox.NamedNode(
-                              "http://www.w3.org/2001/XMLSchema#decimal")),
-                          ox.NamedNode(document(r))))
-    store.raw.remove(ox.Quad(ox.NamedNode(document(r)), ox.NamedNode(fkg + "fiscalYear"),
-                             ox.Literal("2023", datatype=ox.NamedNode(
-                                 "http://www.w3.org/2001/XMLSchema#integer")),
-                             ox.NamedNode(document(r))))
+    store.change(removed=[ox.Quad(ox.NamedNode(document(r)), ox.NamedNode(fkg + "fiscalYear"),
+                                  ox.Literal("2023", datatype=ox.NamedNode(
+                                      "http://www.w3.org/2001/XMLSchema#integer")),
+                                  ox.NamedNode(document(r)))],
+                 added=[ox.Quad(cell, ox.NamedNode(fkg + "amount"),
+                                ox.Literal("3.00", datatype=ox.NamedNode(
+                                    "http://www.w3.org/2001/XMLSchema#decimal")),
+                                ox.NamedNode(document(r)))])
     found = validate(store, rules=["STRUCT-FACT-REQUIRED", "STRUCT-CODE-FORM",
                                    "STRUCT-DOC-REQUIRED", "STRUCT-CODE-LIST"])
     assert rules_at(found) == {("STRUCT-CODE-FORM", 100), ("STRUCT-FACT-REQUIRED", 101),
@@ -109,8 +109,8 @@ def test_two_facts_for_one_cell() -> None:
     # a second fact for line 100, column 4 (as a store written by another tool could hold):
     # same table, line and column index under another IRI
     twin = ox.NamedNode(f"{document(r)}/cell/100-4-twin")
-    for q in list(store.raw.quads_for_pattern(cell, None, None, graph)):
-        store.raw.add(ox.Quad(twin, q.predicate, q.object, graph))
+    store.add_quads([ox.Quad(twin, q.predicate, q.object, graph)
+                     for q in store.quads(cell, graph_iri=graph.value)])
     found = validate(store, rules=["STRUCT-DUPLICATE-CELL"])
     assert [(f.rule, f.line, f.value) for f in found] == [
         ("STRUCT-DUPLICATE-CELL", 100, cell.value)]

@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 
 from loaders.metadata import read_metadata
+from loaders.numbers import parse_amount
 from loaders.readers import read_blocks
 from loaders.tables import extract_tables, ordinal
-from loaders.tables.cells import is_numbering_row, parse_amount
+from loaders.tables.cells import is_numbering_row
 from loaders.tables.recognise import number_marker, table_type
 
 D = Decimal

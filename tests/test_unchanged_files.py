@@ -31,7 +31,7 @@ def folder(tmp_path: Path, sample_paths: list[Path]) -> Path:
 
 def _quads(store: OxigraphStore) -> set[object]:
     """The reports' quads (the reference graphs are read in again on each load)."""
-    return {q for q in store.raw if "/id/doc/" in q.graph_name.value}
+    return {q for q in store.quads() if "/id/doc/" in q.graph_name.value}
 
 
 def _named(quads: set[object]) -> set[object]:

@@ -29,7 +29,7 @@ D = Decimal
 
 def fast_keys(graph: Graph, document: str) -> set[tuple[str, str, str, str | None]]:
     store = OxigraphStore()
-    store.raw.extend(list(graph_quads(graph, ox.NamedNode(document))))
+    store.add_quads(list(graph_quads(graph, ox.NamedNode(document))))
     return {f.key() for f in validate(store, write_report=False)}
 
 

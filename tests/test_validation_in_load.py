@@ -54,7 +54,7 @@ def test_in_load_findings_equal_a_full_validation(sample_paths: list[Path], tmp_
         full = validate(store)  # rewrites the validation graph from scratch
         assert in_load == sorted(f.sort_key() for f in full)
         assert graph == _results(store)
-        assert len(in_load) == 80
+        assert len(in_load) == 90
         # 002 表五 l.218: 20801 基本 352.15 ≠ Σ 303.87 — found by the worker that parsed 002
         parent = [f for f in summary.findings if f.rule == "ARITH-PARENT-SUM" and f.line == 218]
         assert [str(f.found) for f in parent] == ["352.15"]
@@ -72,7 +72,7 @@ def test_reloading_a_report_replaces_only_its_results(sample_paths: list[Path]) 
     assert _results(store) == before  # same report, same results, no duplicates
     assert sorted(r for r in before if r[2] == doc) == sorted(
         (f.rule, f.line, doc) for f in reloaded.findings)
-    assert len([r for r in before if r[2] == doc]) == 11  # 002's own findings
+    assert len([r for r in before if r[2] == doc]) == 15  # 002's own findings
 
 
 def _nquads(r: object) -> str:
@@ -116,8 +116,8 @@ def test_load_validate_on_the_command_line(sample_paths: list[Path], tmp_path: P
     out = capsys.readouterr().out
     assert code == 1  # loaded, but Violations found (as `fiscal-kg validate` exits)
     assert "loaded 5 report(s), 0 failed" in out
-    assert ("validated 5 report(s) now: 13 Violation, 31 Warning, 36 Info; the store holds "
-            "13 Violation, 31 Warning, 36 Info over 5 report(s)") in out
+    assert ("validated 5 report(s) now: 22 Violation, 32 Warning, 36 Info; the store holds "
+            "22 Violation, 32 Warning, 36 Info over 5 report(s)") in out
 
 
 def test_load_validate_refuses_a_remote_store(sample_paths: list[Path],

@@ -53,7 +53,7 @@ def store_of(*reports: Report) -> OxigraphStore:
     store = OxigraphStore()
     for r in reports:
         name = ox.NamedNode(document(r))
-        store.raw.extend(list(graph_quads(report_graph(r), name)))
+        store.add_quads(list(graph_quads(report_graph(r), name)))
     return store
 
 

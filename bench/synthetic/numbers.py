@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from loaders.narrative.numbers import fold
+from loaders.text import fold
 
 # Not inside a longer number: no digit, dot or digit + comma just before, no digit just after
 # (a comma after a word is the full-width "，" folded).

@@ -12,7 +12,7 @@ from fiscal_kg.store import Store
 
 
 def run_report(store: Store, args: argparse.Namespace) -> int:
-    from fiscal_kg import query as q
+    from fiscal_kg import queries as q
 
     documents = None
     if args.document:
@@ -34,6 +34,13 @@ def run_report(store: Store, args: argparse.Namespace) -> int:
           f"{written.findings} finding page(s), {written.crops} page crop(s)")
     for file, path, count in written.annotated:
         print(f"annotated {file}: {count} finding(s) boxed → {path}")
+    if written.removed:
+        print(f"removed {len(written.removed)} file(s) of the previous report in {out} that "
+              "this one does not write")
+    if written.changed:
+        print(f"fiscal-kg report: kept {len(written.changed)} file(s) of the previous report "
+              f"that were changed since it wrote them: {', '.join(written.changed)}",
+              file=sys.stderr)
     return 0
 
 

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from fiscal_kg import query as q
+from fiscal_kg import queries as q
 from fiscal_kg.store import Store
 from loaders.resources import resource_dir
 

@@ -93,27 +93,11 @@ def _known(store: Store, iri: str) -> bool:
 def describe(store: Store, iri: str) -> bytes:
     """The triples about ``iri`` (as subject, in any graph) as Turtle."""
     term = ox.NamedNode(iri)
-    rows = store.query(f"SELECT ?p ?o WHERE {{ {term} ?p ?o }}").rows
     graph = ox.Store()
-    for p, o in rows:
-        graph.add(ox.Quad(term, ox.NamedNode(str(p)), _object(o)))
+    for row in store.select(f"SELECT ?p ?o WHERE {{ {term} ?p ?o }}"):  # pyoxigraph terms
+        graph.add(ox.Quad(term, row["p"], row["o"]))  # type: ignore[arg-type]
     return graph.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
                       prefixes={"fkg": "https://w3id.org/fiscal-kg/def#"}) or b""
-
-
-def _object(term: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    assert isinstance(term, Literal)
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
 
 
 class _LiveCrops:

@@ -1,8 +1,8 @@
 """The findings view's query page (``/findings/query``): forms in, an HTML table, CSV or XLSX out.
 
-The named queries (``queries/*.rq``, read by ``fiscal_kg.query``) are listed by title; the one
+The named queries (``queries/*.rq``, read by ``fiscal_kg.queries``) are listed by title; the one
 chosen shows its parameters as form fields, typed as its header declares them, and its values
-are bound as RDF terms (``fiscal_kg.query.bind``, as ``fiscal-kg query --param``), never pasted
+are bound as RDF terms (``fiscal_kg.queries.bind``, as ``fiscal-kg query --param``), never pasted
 into the text. A free-text box starts with the prefixes the named queries declare.
 
 This module only reads forms, binds and renders: running a query is the server's, which sends
@@ -13,7 +13,6 @@ results it renders are the engine's SPARQL JSON (SELECT, ASK) or N-Triples (CONS
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -27,10 +26,11 @@ import pyoxigraph as ox
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from fiscal_kg import query as q
+from fiscal_kg import csv_safe
+from fiscal_kg import queries as q
 from fiscal_kg.report.pages import HERE
 from fiscal_kg.report.paths import ID, page_path
-from fiscal_kg.report.spreadsheet import BOM
+from fiscal_kg.report.spreadsheet import BOM, as_text
 
 _SKELETON = Template((HERE / "templates" / "page.html").read_text("utf-8"))
 PAGE = "query"  # under the view's mount
@@ -191,9 +191,10 @@ def typed(term: Term | None) -> object:
 
 
 def csv_bytes(results: Results) -> bytes:
-    """UTF-8 with a BOM (so Excel reads the Chinese right), CRLF line ends, plain values."""
+    """UTF-8 with a BOM (so Excel reads the Chinese right), CRLF line ends, plain values (text
+    that a spreadsheet would run as a formula starts with ': ``fiscal_kg.csv_safe``)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_safe.writer(out)
     writer.writerow(results.variables)
     if results.boolean is not None:
         writer.writerow(["true" if results.boolean else "false"])
@@ -214,10 +215,7 @@ def xlsx_bytes(results: Results) -> bytes:
         sheet.append([results.boolean])
     for row in results.rows:
         sheet.append([typed(t) for t in row])
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if cell.data_type == "f":  # a value starting with "=" is data, not a formula
-                cell.data_type = "s"
+    as_text(sheet)  # a value starting with "=" is data, not a formula
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -13,6 +13,7 @@ from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 BOM = "\ufeff"  # Excel reads a CSV file as UTF-8 only when it starts with this
 
@@ -60,4 +61,14 @@ def write_workbook(sheets: dict[str, tuple[list[str], list[list[str]]]], out: IO
         sheet.freeze_panes = "A2"
         for row in rows:
             sheet.append([_cell(c, v) for c, v in zip(columns, row, strict=True)])
+        as_text(sheet)
     book.save(out)
+
+
+def as_text(sheet: Worksheet, first_row: int = 2) -> None:
+    """Keep the cells from ``first_row`` on as data: openpyxl stores a text that starts with
+    "=" as a formula (a unit named ``=HYPERLINK(…)`` would open as a live link)."""
+    for row in sheet.iter_rows(min_row=first_row):
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"

@@ -5,9 +5,12 @@
 - ``remote``: ``RemoteStore``, SPARQL 1.1 Protocol endpoints (imported only when opened, so
   SPARQLWrapper is loaded only then);
 - ``open``: where the store is (``--store``, $FISCAL_KG_STORE) and ``open_store``;
-- ``terms``: rdflib ↔ pyoxigraph term conversion.
+- ``terms``: rdflib ↔ pyoxigraph term conversion (the one converter of the application);
+- ``derived``: what goes with a report's graph when it is removed (its validation results).
 
-Imports go one way (terms ← base ← embedded, remote ← open), so the modules import no cycle.
+Imports go one way (terms, derived ← base ← embedded, remote ← open), and nothing from the
+modules that use the store (validation, queries, linking, ingest): tests/test_architecture.py
+fails on any import cycle in ``fiscal_kg``.
 """
 
 from fiscal_kg.store.base import QueryResult, Store, StoreBase, reference_files
@@ -20,10 +23,21 @@ from fiscal_kg.store.open import (
     existing_store_path,
     open_store,
 )
-from fiscal_kg.store.terms import XSD, XSD_STRING, RDFTerm, from_ox, graph_quads, ntriples, to_ox
+from fiscal_kg.store.terms import (
+    XSD,
+    XSD_STRING,
+    OxTerm,
+    RDFTerm,
+    from_ox,
+    graph_quads,
+    ntriples,
+    quad_data,
+    to_ox,
+)
 
 __all__ = [
-    "DEFAULT_STORE_DIR", "STORE_ENV", "XSD", "XSD_STRING", "NoStoreError", "OxigraphStore",
-    "QueryResult", "RDFTerm", "Store", "StoreBase", "default_store_path", "existing_store_path",
-    "from_ox", "graph_quads", "ntriples", "open_store", "reference_files", "to_ox",
+    "DEFAULT_STORE_DIR", "STORE_ENV", "XSD", "XSD_STRING", "NoStoreError", "OxTerm",
+    "OxigraphStore", "QueryResult", "RDFTerm", "Store", "StoreBase", "default_store_path",
+    "existing_store_path", "from_ox", "graph_quads", "ntriples", "open_store", "quad_data",
+    "reference_files", "to_ox",
 ]

@@ -6,15 +6,15 @@ Implemented by the embedded store (``embedded.OxigraphStore``) and the remote on
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, Self
+from typing import IO, Protocol, Self
 
 import pyoxigraph as ox
 from rdflib import Graph
 
-from fiscal_kg.store.terms import RDFTerm
+from fiscal_kg.store.terms import OxTerm, RDFTerm
 from loaders.resources import resource_dir
 from loaders.vocab import CODES_GRAPH, ONTOLOGY_GRAPH
 
@@ -41,13 +41,29 @@ class QueryResult:
 
 
 class Store(Protocol):
-    """What the CLI, the exporters, validation and linking need from a store."""
+    """What the CLI, the exporters, validation and linking need from a store.
+
+    Reports are written as rdflib graphs or N-Triples/N-Quads text; everything else that reads
+    or writes quads does so in pyoxigraph's terms (``OxTerm``, ``ox.Quad``), the term model of
+    the hot paths (validation, linking, export). ``query`` answers in rdflib terms for the
+    named queries and their formatters; ``select`` answers in pyoxigraph terms.
+
+    Both stores implement every operation. Where a remote server cannot do what the embedded
+    store does, the remote store does the nearest thing and says so here:
+
+    - ``change`` and ``add_quads`` are one SPARQL Update request: atomic when the server runs
+      a request as one transaction (Oxigraph, Fuseki, GraphDB; Virtuoso per statement);
+    - ``reader_path``: a remote store has no folder for other processes, so None;
+    - ``dump`` fetches the quads with one query and serialises them with pyoxigraph.
+    """
 
     def put_report(self, graph_iri: str, graph: Graph) -> int: ...
 
     def put_graph(self, graph_iri: str, graph: Graph) -> int: ...
 
     def put_ntriples(self, graph_iri: str, text: str) -> int: ...
+
+    def put_nquads(self, graph_iri: str, text: str) -> int: ...
 
     def put_reports(self, reports: Sequence[tuple[str, str]], *, checked: bool = False
                     ) -> list[str | None]: ...
@@ -56,7 +72,27 @@ class Store(Protocol):
 
     def ensure_reference_data(self) -> None: ...
 
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads (any graphs) in one transaction."""
+        ...
+
+    def change(self, removed: Collection[ox.Quad], added: Collection[ox.Quad]) -> None:
+        """Remove ``removed`` and add ``added`` in one transaction (the difference between
+        what a graph holds and what it should hold)."""
+        ...
+
+    def quads(self, subject: OxTerm | None = None, predicate: ox.NamedNode | None = None,
+              object: OxTerm | None = None, graph_iri: str | None = None
+              ) -> Iterator[ox.Quad]:
+        """The quads that match (None matches anything; ``graph_iri`` None: every graph)."""
+        ...
+
     def query(self, sparql: str) -> QueryResult: ...
+
+    def select(self, sparql: str) -> Iterator[dict[str, OxTerm | None]]:
+        """A SELECT over the union of the named graphs, each row in pyoxigraph terms (None when
+        unbound)."""
+        ...
 
     @property
     def supports_lateral(self) -> bool: ...
@@ -66,6 +102,16 @@ class Store(Protocol):
     def graph(self, graph_iri: str) -> Graph: ...
 
     def graph_names(self) -> list[str]: ...
+
+    def dump(self, output: IO[bytes], fmt: ox.RdfFormat, graph_iri: str | None = None, *,
+             prefixes: dict[str, str] | None = None) -> None:
+        """The dataset (or one graph, as triples) serialised to a binary file object."""
+        ...
+
+    def reader_path(self) -> str | None:
+        """A folder that other processes may open read-only to read the store in parallel,
+        made ready for them (written to disk, compacted); None when there is none."""
+        ...
 
     def close(self) -> None: ...
 
@@ -82,7 +128,7 @@ class StoreBase:
     @property
     def supports_lateral(self) -> bool:
         """Whether queries may use LATERAL (SEP-0006); else the named queries' SPARQL 1.1 forms
-        are sent (fiscal_kg.query.wants_portable)."""
+        are sent (fiscal_kg.queries.wants_portable)."""
         return False
 
     def __enter__(self) -> Self:
@@ -97,6 +143,25 @@ class StoreBase:
 
     def put_ntriples(self, graph_iri: str, text: str) -> int:
         raise NotImplementedError
+
+    def quads(self, subject: OxTerm | None = None, predicate: ox.NamedNode | None = None,
+              object: OxTerm | None = None, graph_iri: str | None = None
+              ) -> Iterator[ox.Quad]:
+        raise NotImplementedError
+
+    def dump(self, output: IO[bytes], fmt: ox.RdfFormat, graph_iri: str | None = None, *,
+             prefixes: dict[str, str] | None = None) -> None:
+        """The quads (``quads``), serialised by pyoxigraph; one graph as the embedded store
+        writes it: its triples (in the default graph of a dataset format)."""
+        quads = self.quads(graph_iri=graph_iri)
+        data: Iterable[ox.Quad | ox.Triple] = quads
+        if graph_iri:
+            data = (ox.Quad(q.subject, q.predicate, q.object) if fmt.supports_datasets
+                    else q.triple for q in quads)
+        ox.serialize(data, output, fmt, **({"prefixes": prefixes} if prefixes else {}))
+
+    def reader_path(self) -> str | None:
+        return None
 
     def put_nquads(self, graph_iri: str, text: str) -> int:
         """Like ``put_ntriples`` for N-Quads text whose quads all name ``graph_iri``."""

@@ -9,32 +9,78 @@ the default graph (Oxigraph: ``--union-default-graph``; Fuseki:
 ``tdb2:unionDefaultGraph true``; GraphDB and Virtuoso do so by default), since
 the named queries rely on it exactly as they do on the embedded store.
 
+Blank nodes are skolemised on the way in (``skolemised``): a server need not accept them in
+``INSERT DATA`` (Virtuoso refuses them: "SP031 Blank node … not allowed in a constant clause"),
+and two loads of one report must give the same graph. Each becomes an IRI under
+``https://w3id.org/fiscal-kg/.well-known/genid/`` from the graph's IRI and the node's label (the
+report builders label them from the graph IRI; an rdflib graph is first given canonical labels),
+and the IRIs are read back as the same blank nodes (``term_from_json``), so a remote store
+answers like the embedded one, which keeps blank nodes.
+
 Whether the server runs LATERAL (Oxigraph, Jena >= 4.7) is asked once per store with a
 tiny query; a server that answers it with an error (GraphDB, Virtuoso, QLever) gets the
-named queries' SPARQL 1.1 forms (``fiscal_kg.query.wants_portable``).
+named queries' SPARQL 1.1 forms (``fiscal_kg.queries.wants_portable``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Iterator
 from urllib.error import HTTPError
 
+import pyoxigraph as ox
 import requests
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from fiscal_kg.store.base import QueryResult, StoreBase, reference_files
-from fiscal_kg.store.terms import XSD_STRING, RDFTerm, ntriples
+from fiscal_kg.store.derived import forget_update
+from fiscal_kg.store.terms import XSD_STRING, OxTerm, RDFTerm, ntriples, quad_data, to_ox
+from loaders.vocab import BASE, short_hash
 
 TIMEOUT_S = 300  # per HTTP request; a report or a named query takes far less
 # ?y is 1 only where the block sees the binding of ?x from outside it
 LATERAL_PROBE = "SELECT ?y WHERE { BIND(1 AS ?x) LATERAL { BIND(?x AS ?y) } }"
+# triples per INSERT DATA operation (all in one request): Virtuoso's parser runs out of stack
+# ("SP030 … memory exhausted") near 5,000 in one operation
+INSERT_CHUNK = 2000
+# Skolem IRIs (RDF 1.1 §3.5): GENID + 16 hex digits of the graph IRI's hash + "/" + the label
+GENID = BASE + ".well-known/genid/"
+# the project's graphs (reports under id/, the others under graph/), not a server's own
+OWN_GRAPHS = f'FILTER(STRSTARTS(STR(?g), "{BASE}"))'
+
+
+def skolemised(graph_iri: str, text: str) -> str:
+    """N-Triples ``text`` of graph ``graph_iri`` with every blank node replaced by its skolem IRI
+    (the same text gives the same IRIs; text without blank nodes is returned as it is)."""
+    if "_:" not in text:
+        return text
+    prefix = f"{GENID}{short_hash(str(graph_iri), 16)}/"
+
+    def named(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> object:
+        return ox.NamedNode(prefix + term.value) if isinstance(term, ox.BlankNode) else term
+
+    triples = [
+        ox.Triple(named(t.subject), t.predicate, named(t.object))
+        for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
+    ]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
+
+
+def with_stable_blank_nodes(graph: Graph) -> Graph:
+    """``graph`` itself, or, when it has blank nodes (whose rdflib labels are random, e.g. the
+    ontology's ``owl:unionOf`` lists parsed from Turtle), a copy with canonical labels."""
+    has_blank = any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in graph)
+    return to_canonical_graph(graph) if has_blank else graph
 
 
 def term_from_json(binding: dict[str, str]) -> RDFTerm:
     """One SPARQL 1.1 Query Results JSON binding as an rdflib term."""
     kind, value = binding["type"], binding["value"]
     if kind == "uri":
+        if value.startswith(GENID):  # a blank node we skolemised: its label again
+            return BNode(value.rpartition("/")[2])
         return URIRef(value)
     if kind == "bnode":
         return BNode(value)
@@ -70,11 +116,12 @@ class RemoteStore(StoreBase):
     # -- writing -------------------------------------------------------------
 
     def put_graph(self, graph_iri: str, graph: Graph) -> int:
-        self.put_ntriples(graph_iri, ntriples(graph))
+        self.put_ntriples(graph_iri, ntriples(with_stable_blank_nodes(graph)))
         return len(graph)
 
     def put_ntriples(self, graph_iri: str, text: str) -> int:
         iri = URIRef(graph_iri).n3()
+        text = skolemised(graph_iri, text)  # every remote write passes here
         if self.gsp:
             response = self._http.put(
                 self.gsp,
@@ -85,11 +132,32 @@ class RemoteStore(StoreBase):
             )
             _check(response, f"PUT graph {graph_iri}")
         else:
-            self.update(f"DROP SILENT GRAPH {iri} ;\nINSERT DATA {{ GRAPH {iri} {{\n{text}}} }}")
+            lines = text.splitlines(keepends=True)
+            inserts = [
+                f"INSERT DATA {{ GRAPH {iri} {{\n{''.join(lines[i : i + INSERT_CHUNK])}}} }}"
+                for i in range(0, len(lines), INSERT_CHUNK)
+            ]
+            self.update(" ;\n".join([f"DROP SILENT GRAPH {iri}", *inserts]))
         return text.count("\n")
 
     def remove_graph(self, graph_iri: str) -> None:
-        self.update(f"DROP SILENT GRAPH {URIRef(graph_iri).n3()}")
+        """As the embedded store: the graph and its validation results, in one request."""
+        self.update(f"DROP SILENT GRAPH {URIRef(graph_iri).n3()} ;\n"
+                    f"{forget_update([str(graph_iri)])}")
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """``INSERT DATA`` in one request (blank nodes skolemised as ``put_ntriples`` does)."""
+        self.change([], list(quads))
+
+    def change(self, removed: Collection[ox.Quad], added: Collection[ox.Quad]) -> None:
+        """``DELETE DATA`` + ``INSERT DATA`` in one request, ``INSERT_CHUNK`` quads an operation
+        (blank nodes are skolem IRIs on the server, so removed blank-node quads are named by
+        them)."""
+        operations = [f"{verb} DATA {{ {quad_data(chunk)} }}"
+                      for verb, quads in (("DELETE", removed), ("INSERT", added))
+                      for chunk in _chunks(_skolemised(quads))]
+        if operations:
+            self.update(" ;\n".join(operations))
 
     def update(self, sparql: str) -> None:
         if not self.update_endpoint:
@@ -162,16 +230,61 @@ class RemoteStore(StoreBase):
         return g
 
     def graph_names(self) -> list[str]:
-        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        """The project's named graphs: a server may hold others (Virtuoso its own ``virtrdf#``)."""
+        result = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OWN_GRAPHS} }}")
         return sorted(str(row[0]) for row in result.rows)
 
+    def select(self, sparql: str) -> Iterator[dict[str, OxTerm | None]]:
+        result = self.query(sparql)
+        for row in result.rows:
+            yield {v: None if t is None else to_ox(t)
+                   for v, t in zip(result.variables, row, strict=True)}
+
+    def quads(self, subject: OxTerm | None = None, predicate: ox.NamedNode | None = None,
+              object: OxTerm | None = None, graph_iri: str | None = None
+              ) -> Iterator[ox.Quad]:
+        """One SELECT for the pattern (a blank node matches the skolem IRI it is stored as)."""
+        terms = {"s": subject, "p": predicate, "o": object,
+                 "g": ox.NamedNode(graph_iri) if graph_iri is not None else None}
+        filters = []
+        for name, term in terms.items():
+            if isinstance(term, ox.BlankNode):
+                filters.append(f'FILTER(STRSTARTS(STR(?{name}), "{GENID}") && '
+                               f'STRENDS(STR(?{name}), "/{term.value}"))')
+            elif term is not None:
+                filters.append(f"VALUES ?{name} {{ {term} }}")
+        if graph_iri is None:
+            filters.append(OWN_GRAPHS)  # as graph_names: not a server's own graphs
+        rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                           + " ".join(filters) + " }")
+        for row in rows:
+            yield ox.Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[arg-type]
+
     def dataset(self) -> Dataset:
-        """Every named graph, fetched with one query (for export)."""
+        """Every named graph of the project, fetched with one query (for export)."""
         ds = Dataset()
-        result = self.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+        result = self.query(f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OWN_GRAPHS} }}")
         for g, s, p, o in result.rows:
             ds.add((s, p, o, URIRef(str(g))))
         return ds
+
+
+def _chunks(quads: list[ox.Quad]) -> list[list[ox.Quad]]:
+    return [quads[i : i + INSERT_CHUNK] for i in range(0, len(quads), INSERT_CHUNK)]
+
+
+def _skolemised(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """``quads`` with each graph's blank nodes skolemised (``skolemised``)."""
+    by_graph: dict[str, list[ox.Triple]] = {}
+    for q in quads:
+        by_graph.setdefault(q.graph_name.value, []).append(q.triple)  # type: ignore[union-attr]
+    named = []
+    for graph, triples in by_graph.items():
+        text = skolemised(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode())
+        name = ox.NamedNode(graph)
+        named += [ox.Quad(t.subject, t.predicate, t.object, name)
+                  for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)]
+    return named
 
 
 def _check(response: requests.Response, what: str) -> None:

@@ -18,9 +18,10 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
 
 RDFTerm = URIRef | BNode | Literal
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
-def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def to_ox(term: Node) -> OxTerm:
     """One rdflib term as a pyoxigraph term (raises ValueError on an invalid IRI)."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -52,7 +53,7 @@ def graph_quads(graph: Graph, graph_name: ox.NamedNode) -> Iterator[ox.Quad]:
     Terms repeat a lot inside a report (predicates, the document IRI, column
     codes), so converted terms are cached for the duration of one graph.
     """
-    cache: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+    cache: dict[Node, OxTerm] = {}
     for triple in graph:
         converted = []
         for term in triple:
@@ -80,3 +81,15 @@ def ntriples(graph: Iterable[tuple[Node, Node, Node]], graph_iri: str | None = N
 
     end = f" {ox.NamedNode(graph_iri)} .\n" if graph_iri else " .\n"
     return "".join(f"{text(s)} {text(p)} {text(o)}{end}" for s, p, o in graph)
+
+
+def quad_data(quads: Iterable[ox.Quad]) -> str:
+    """The body of ``INSERT DATA { … }`` / ``DELETE DATA { … }`` for ``quads``: one
+    ``GRAPH <g> { … }`` block per named graph (quads of the default graph go outside)."""
+    by_graph: dict[str, list[str]] = {}
+    for q in quads:
+        graph = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
+        by_graph.setdefault(graph, []).append(f"{q.subject} {q.predicate} {q.object} .")
+    return "\n".join("\n".join(lines) if not graph else
+                     f"GRAPH {graph} {{\n" + "\n".join(lines) + "\n}"
+                     for graph, lines in by_graph.items())

@@ -11,12 +11,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from fiscal_kg.queries import QueryError, queries_dir, read_query, resolve_document
+from fiscal_kg.sources import report_files
+from fiscal_kg.store import NoStoreError, OxigraphStore, Store, existing_store_path
+from fiscal_kg.validation import load_into, validate
 from fiscal_kg.validation.findings import Finding, report_graph, to_json, to_text
-
-if TYPE_CHECKING:
-    from fiscal_kg.store.embedded import OxigraphStore
 
 
 def parser() -> argparse.ArgumentParser:
@@ -33,33 +33,21 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-LABELS = """PREFIX fkg: <https://w3id.org/fiscal-kg/def#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?d ?unit ?year ?kind ?file WHERE {
-  GRAPH ?d { ?d a fkg:FiscalDocument
-    OPTIONAL { ?d fkg:fiscalYear ?year } OPTIONAL { ?d fkg:documentKind ?kind }
-    OPTIONAL { ?d fkg:unit/skos:prefLabel ?unit }
-    OPTIONAL { ?d prov:wasDerivedFrom/fkg:fileName ?file } } }"""
-
-
-def _labels(store: OxigraphStore) -> dict[str, str]:
+def _labels(store: Store) -> dict[str, str]:
     """Each report as a reader knows it: file, unit, year and kind (not only its hash IRI)."""
-    raw = getattr(store, "raw", store)
+    labels = read_query(queries_dir() / "validation" / "report-labels.rq").text
     out: dict[str, str] = {}
-    for r in raw.query(LABELS, use_default_graph_as_union=True):  # type: ignore[union-attr]
-        parts = [r[v].value for v in ("file", "unit", "year") if r[v] is not None]
+    for r in store.select(labels):
+        parts = [t.value for t in (r["file"], r["unit"], r["year"]) if t is not None]
         if r["kind"] is not None:
             parts.append(r["kind"].value.rsplit("/", 1)[-1])
-        out[r["d"].value] = " ".join(parts)
+        out[r["d"].value] = " ".join(parts)  # type: ignore[union-attr]
     return out
 
 
-def _load_files(store: OxigraphStore, names: list[str]) -> tuple[list[str], int]:
+def _load_files(store: Store, names: list[str]) -> tuple[list[str], int]:
     """Load the report files (folders: their report files) into ``store``; each file that is no
     report is named on stderr and left out. Returns the document IRIs and the failure count."""
-    from fiscal_kg.ingest import report_files
-    from fiscal_kg.validation import load_into
     from loaders.pipeline import ReportLoadError
 
     docs: list[str] = []
@@ -83,10 +71,6 @@ def _load_files(store: OxigraphStore, names: list[str]) -> tuple[list[str], int]
 
 
 def main(argv: list[str] | None = None) -> int:
-    from fiscal_kg.query import QueryError, resolve_document
-    from fiscal_kg.store import NoStoreError, OxigraphStore, existing_store_path
-    from fiscal_kg.validation import validate
-
     args = parser().parse_args(argv)
     failed = 0
     if args.files:
@@ -132,3 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     if failed:
         return 2
     return 1 if any(f.severity == "Violation" for f in findings) else 0
+
+
+def run_cli(args: list[str] | None = None) -> int:
+    """Entry point for ``fiscal-kg validate``: same as ``main``."""
+    return main(args)

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
+from fiscal_kg.store import OxigraphStore, Store
 from fiscal_kg.validation.core import core_queries
 from fiscal_kg.validation.findings import Finding
 from fiscal_kg.validation.shapes import CoreRule, ShapeSet, SparqlRule
@@ -69,17 +70,15 @@ BATCH = 8  # reports per working store: Oxigraph's join order makes some queries
 # the number of reports a store holds, so large stores are validated a few reports at a time
 
 
-def report_units(store: ox.Store) -> dict[str, str]:
+def report_units(store: Store) -> dict[str, str]:
     """document IRI → unit IRI, for every report in the store."""
-    rows = store.query(
-        f"SELECT ?d ?u WHERE {{ ?d a <{FKG.FiscalDocument}> OPTIONAL {{ ?d <{FKG.unit}> ?u }} }}",
-        use_default_graph_as_union=True,
-    )
+    rows = store.select(
+        f"SELECT ?d ?u WHERE {{ ?d a <{FKG.FiscalDocument}> OPTIONAL {{ ?d <{FKG.unit}> ?u }} }}")
     # a report without a unit (STRUCT-DOC-REQUIRED) is still validated, as its own unit
     return {r["d"].value: (r["u"] or r["d"]).value for r in rows}  # type: ignore[index]
 
 
-def plan_batches(store: ox.Store, documents: list[str], batch: int = BATCH
+def plan_batches(store: Store, documents: list[str], batch: int = BATCH
                  ) -> list[tuple[list[str], list[str]]]:
     """(own reports, graphs to copy) per batch: each batch also holds the other reports of its
     units, for the prior-year checks."""
@@ -97,11 +96,11 @@ def plan_batches(store: ox.Store, documents: list[str], batch: int = BATCH
     return plan
 
 
-def quads_of_graphs(store: ox.Store, graphs: Iterable[str]) -> list[ox.Quad]:
-    return [q for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+def quads_of_graphs(store: Store, graphs: Iterable[str]) -> list[ox.Quad]:
+    return [q for g in graphs for q in store.quads(graph_iri=g)]
 
 
-def run_batch(store: ox.Store, shapes: ShapeSet, shared: list[ox.Quad], own: list[str],
+def run_batch(store: Store, shapes: ShapeSet, shared: list[ox.Quad], own: list[str],
               graphs: list[str], rules: Iterable[str] | None = None) -> list[Finding]:
     """Findings of the ``own`` reports, validated in a fresh in-memory store that holds
     ``graphs`` and the ``shared`` quads (code lists, ontology, rule data)."""
@@ -109,10 +108,10 @@ def run_batch(store: ox.Store, shapes: ShapeSet, shared: list[ox.Quad], own: lis
     work.extend(shared)
     work.extend(quads_of_graphs(store, graphs))
     keep = set(own)
-    return [f for f in Runner(work, shapes).run(rules) if f.document in keep]
+    return [f for f in Runner(OxigraphStore.of(work), shapes).run(rules) if f.document in keep]
 
 
-def run_batched(store: ox.Store, shapes: ShapeSet, documents: list[str], shared: list[str],
+def run_batched(store: Store, shapes: ShapeSet, documents: list[str], shared: list[str],
                 batch: int = BATCH, rules: Iterable[str] | None = None) -> list[Finding]:
     """Validate ``documents`` ``batch`` at a time in this process (see ``run_batch``)."""
     from fiscal_kg.progress import progress
@@ -134,7 +133,7 @@ _WORKER: dict[str, object] = {}
 def _start_worker(path: str, shared: list[str]) -> None:
     from fiscal_kg.validation.shapes import load_shapes
 
-    store = ox.Store.read_only(path)
+    store = OxigraphStore(path, read_only=True)
     _WORKER.update(store=store, shapes=load_shapes(), shared=quads_of_graphs(store, shared))
 
 
@@ -143,12 +142,12 @@ def _worker_batch(own: list[str], graphs: list[str], rules: list[str] | None) ->
                      own, graphs, rules)
 
 
-def run_parallel(store: ox.Store, path: str, documents: list[str], shared: list[str],
+def run_parallel(store: Store, path: str, documents: list[str], shared: list[str],
                  workers: int, batch: int = BATCH, rules: Iterable[str] | None = None
                  ) -> list[Finding]:
     """``run_batched`` on ``workers`` processes, each reading the store at ``path`` read-only
     (reading a report back from RocksDB costs about as much as validating it, so the readers
-    work in parallel too). ``store`` must have been flushed."""
+    work in parallel too). ``path`` is ``store.reader_path()``."""
     from fiscal_kg.progress import progress
     from fiscal_kg.workers import process_pool
 
@@ -186,20 +185,13 @@ def _true(term: object) -> bool:
 
 
 class Runner:
-    """Runs a shape set on a pyoxigraph store (all graphs, or a chosen list as default graph)."""
+    """Runs a shape set on a store (the union of its graphs)."""
 
-    def __init__(self, store: ox.Store, shapes: ShapeSet,
-                 default_graph: list[ox.NamedNode] | None = None) -> None:
-        self.store, self.shapes, self.default_graph = store, shapes, default_graph
+    def __init__(self, store: Store, shapes: ShapeSet) -> None:
+        self.store, self.shapes = store, shapes
 
     def _select(self, query: str) -> Iterable[dict[str, object]]:
-        if self.default_graph is None:
-            result = self.store.query(query, use_default_graph_as_union=True)
-        else:
-            result = self.store.query(query, default_graph=self.default_graph)
-        names = [v.value for v in result.variables]  # type: ignore[union-attr]
-        for solution in result:  # type: ignore[union-attr]
-            yield {n: solution[n] for n in names}
+        return self.store.select(query)  # type: ignore[return-value]
 
     def run(self, rules: Iterable[str] | None = None) -> list[Finding]:
         wanted = set(rules) if rules is not None else None
@@ -284,7 +276,7 @@ class Runner:
     def _quads(self, subject: object, predicate: ox.NamedNode) -> list[ox.Quad]:
         if not isinstance(subject, (ox.NamedNode, ox.BlankNode)):
             return []
-        return list(self.store.quads_for_pattern(subject, predicate, None, None))
+        return list(self.store.quads(subject, predicate))
 
     def _document(self, node: object) -> str | None:
         for q in self._quads(node, DOCUMENT):

@@ -4,8 +4,8 @@ A kill at any moment must leave the old report or the new one, never none and ne
 (an empty report reads as "no findings"). So the new report is compared with the stored one, quad
 by quad, and the difference — results gone, results new — is applied in one SPARQL update, which
 Oxigraph runs as one transaction (only ``extend`` when nothing goes). The difference is small when
-little changed (re-validating an unchanged store rewrites only the few messages whose lists come
-out of GROUP_CONCAT in another order); when everything changed it is
+little changed (re-validating an unchanged store writes nothing: the shapes list the items of a
+message in a defined order, tests/test_validation_deterministic.py); when everything changed it is
 still cheaper than a staging graph switched in with ``MOVE``/``ADD`` (measured on 15,000 findings,
 180k quads: ``extend`` 2.7 s, ``DELETE DATA``/``INSERT DATA`` ≈ 1 s per 60k quads, ``MOVE`` 15-24 s
 and 900 MB). Result IRIs are digests of rule, focus, value and line, so an unchanged finding is the
@@ -24,11 +24,14 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from fiscal_kg.store.derived import forget_update
 from fiscal_kg.validation.findings import REPORT_IRI, Finding, report_nquads
 from loaders.vocab import FKG, VALIDATION_GRAPH
 
 if TYPE_CHECKING:
     from fiscal_kg.store.base import Store
+
+__all__ = ["forget", "forget_update", "replace_results", "severity_counts", "write_whole"]
 
 SH = "http://www.w3.org/ns/shacl#"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
@@ -44,28 +47,18 @@ def _parsed(findings: list[Finding], *, conforms: bool) -> set[ox.Quad]:
     return set(ox.parse(text, format=ox.RdfFormat.N_QUADS))
 
 
-def _data(quads: Iterable[ox.Quad]) -> str:
-    body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-    return f"{{ GRAPH {_GRAPH} {{\n{body}\n}} }}"
-
-
-def _switch(raw: ox.Store, old: set[ox.Quad], new: set[ox.Quad]) -> None:
-    """Turn ``old`` into ``new`` in one transaction."""
+def _switch(store: Store, old: set[ox.Quad], new: set[ox.Quad]) -> None:
+    """Turn ``old`` into ``new`` in one transaction (``Store.change``)."""
     gone, added = old - new, new - old
     if os.environ.get(KILL_HOOK):
         os._exit(int(os.environ[KILL_HOOK]))
-    if not gone:
-        if added:
-            raw.extend(added)  # one transaction, without a query text to parse
-        return
-    operations = [f"DELETE DATA {_data(gone)}"] + ([f"INSERT DATA {_data(added)}"] if added else [])
-    raw.update(" ;\n".join(operations))
+    store.change(gone, added)
 
 
-def write_whole(raw: ox.Store, findings: list[Finding]) -> None:
+def write_whole(store: Store, findings: list[Finding]) -> None:
     """Replace the whole validation report with the report of ``findings``."""
-    old = set(raw.quads_for_pattern(None, None, None, _GRAPH))
-    _switch(raw, old, _parsed(findings, conforms=True))
+    old = set(store.quads(graph_iri=_GRAPH.value))
+    _switch(store, old, _parsed(findings, conforms=True))
 
 
 def _iri_list(values: Iterable[str]) -> str:
@@ -76,78 +69,53 @@ def _string_list(values: Iterable[str]) -> str:
     return " ".join(str(ox.Literal(v)) for v in sorted(set(values)))
 
 
-def _drop_results(documents: Iterable[str], rules: Iterable[str]) -> str:
-    doc, rule_id = ox.NamedNode(str(FKG.document)), ox.NamedNode(str(FKG.ruleId))
-    return f"""
-DELETE {{ GRAPH {_GRAPH} {{ {_REPORT} <{SH}result> ?r . ?r ?p ?o }} }}
-WHERE {{ GRAPH {_GRAPH} {{
-  {{ ?r {doc} ?d VALUES ?d {{ {_iri_list(documents)} }} }}
-  UNION {{ ?r {rule_id} ?id VALUES ?id {{ {_string_list(rules)} }} }}
-  {_REPORT} <{SH}result> ?r . ?r ?p ?o }} }}"""
-
-
-# full IRIs: Oxigraph takes a PREFIX only at the start of an update request
-_CONFORMS = f"""
-DELETE {{ GRAPH {_GRAPH} {{ {_REPORT} <{SH}conforms> ?c }} }}
-WHERE {{ GRAPH {_GRAPH} {{ {_REPORT} <{SH}conforms> ?c }} }};
-INSERT {{ GRAPH {_GRAPH} {{ {_REPORT} <{SH}conforms> ?ok }} }}
-WHERE {{ GRAPH {_GRAPH} {{ {_REPORT} a <{SH}ValidationReport> }}
-  BIND(NOT EXISTS {{ GRAPH {_GRAPH} {{ ?r <{SH}resultSeverity> <{SH}Violation> }} }} AS ?ok) }}"""
-
-
-def _results_about(raw: ox.Store, documents: Iterable[str], rules: Iterable[str]
+def _results_about(store: Store, documents: Iterable[str], rules: Iterable[str]
                    ) -> set[ox.Quad]:
     """The stored quads of the results about ``documents`` or of ``rules``."""
     doc, rule_id = ox.NamedNode(str(FKG.document)), ox.NamedNode(str(FKG.ruleId))
-    rows = raw.query(f"""SELECT DISTINCT ?r WHERE {{ GRAPH {_GRAPH} {{
+    rows = store.select(f"""SELECT DISTINCT ?r WHERE {{ GRAPH {_GRAPH} {{
   {{ ?r {doc} ?d VALUES ?d {{ {_iri_list(documents)} }} }}
   UNION {{ ?r {rule_id} ?id VALUES ?id {{ {_string_list(rules)} }} }} }} }}""")
     quads: set[ox.Quad] = set()
     for row in rows:
-        result = row["r"]  # type: ignore[index]
+        result = row["r"]
         quads.add(ox.Quad(_REPORT, _RESULT, result, _GRAPH))  # type: ignore[arg-type]
-        quads.update(raw.quads_for_pattern(result, None, None, _GRAPH))  # type: ignore[arg-type]
+        quads.update(store.quads(result, graph_iri=_GRAPH.value))
     return quads
 
 
-def replace_results(raw: ox.Store, documents: Iterable[str], rules: Iterable[str],
+def replace_results(store: Store, documents: Iterable[str], rules: Iterable[str],
                     findings: list[Finding]) -> None:
     """In one transaction: replace the results about ``documents`` and those of ``rules`` with
     ``findings``, and set sh:conforms; other results stay."""
-    old = _results_about(raw, list(documents), list(rules))
+    old = _results_about(store, list(documents), list(rules))
     replaced = {q.subject for q in old}
     violation = ox.NamedNode(SH + "Violation")
-    elsewhere = any(q.subject not in replaced for q in raw.quads_for_pattern(
-        None, ox.NamedNode(SH + "resultSeverity"), violation, _GRAPH))
+    elsewhere = any(q.subject not in replaced for q in store.quads(
+        None, ox.NamedNode(SH + "resultSeverity"), violation, _GRAPH.value))
     conforms = ox.NamedNode(SH + "conforms")
     # sh:conforms as a quad of both sides: changed in the same transaction as the results (and
     # when it does not change, an insert-only difference can go through the cheaper ``extend``)
-    old |= set(raw.quads_for_pattern(_REPORT, conforms, None, _GRAPH))
+    old |= set(store.quads(_REPORT, conforms, None, _GRAPH.value))
     new = _parsed(findings, conforms=False)
     ok = not elsewhere and not any(f.severity == "Violation" for f in findings)
     new.add(ox.Quad(_REPORT, conforms, ox.Literal("true" if ok else "false",
                                                   datatype=ox.NamedNode(XSD_BOOLEAN)), _GRAPH))
-    _switch(raw, old, new)
+    _switch(store, old, new)
 
 
-def forget_update(documents: Iterable[str]) -> str:
-    """The SPARQL update that drops the results about ``documents`` and recomputes
-    sh:conforms: to run in the same request as the removal of their graphs."""
-    return f"{_drop_results(documents, [])} ;\n{_CONFORMS}"
-
-
-def forget(raw: ox.Store, documents: Iterable[str]) -> int:
+def forget(store: Store, documents: Iterable[str]) -> int:
     """Drop the results about ``documents`` (reloaded or removed: the old results describe
     another text) in one transaction; they are not validated until validated again. Returns
     how many of them had results."""
     documents = sorted(set(documents))
     if not documents:
         return 0
-    had = raw.query(f"""SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ GRAPH {_GRAPH} {{
+    had = store.select(f"""SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ GRAPH {_GRAPH} {{
   ?r {ox.NamedNode(str(FKG.document))} ?d VALUES ?d {{ {_iri_list(documents)} }} }} }}""")
-    count = int(next(iter(had))["n"].value)  # type: ignore[index,union-attr,call-overload]
+    count = int(next(iter(had))["n"].value)  # type: ignore[union-attr]
     if count:
-        raw.update(forget_update(documents))
+        store.update(forget_update(documents))
     return count
 
 

@@ -15,9 +15,9 @@ as printed), ``items`` (labels from the code lists, 类/款/项 paths) and
 from __future__ import annotations
 
 from loaders.model import Block, Claim, DocumentMeta, LoadWarning, Section
+from loaders.text import fold
 
 from .claims import Context, SentenceParser
-from .numbers import fold
 from .sections import layout_sections
 from .sentences import paragraphs, sentences
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from loaders.model import Block, PolicyCitation
-from loaders.performance.text import despace, name_key, text_lines
+from loaders.performance.text import despace, text_lines
+from loaders.text import label_key
 
 _CITATION_RE = re.compile(
     r"([\u4e00-\u9fff]{1,12})\s*[〔\[【（(]\s*((?:19|20)\d\d)\s*[〕\]】）)]\s*(\d+)\s*号"
@@ -44,6 +45,6 @@ def extract_citations(blocks: list[Block]) -> list[PolicyCitation]:
             found.append(PolicyCitation(
                 line=line, issuer=issuer, year=int(m.group(2)), number=int(m.group(3)),
                 title=title[1:-1] if title else None,
-                title_key=name_key(title) if title else None,
+                title_key=label_key(title) if title else None,
                 text=f"{issuer}〔{m.group(2)}〕{int(m.group(3))}号"))
     return found

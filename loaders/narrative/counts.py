@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 
 from loaders.model import Block, StatedCount
-from loaders.performance.text import despace, ends_sentence, join_wrapped, name_key, text_lines
+from loaders.performance.text import despace, ends_sentence, join_wrapped, text_lines
+from loaders.text import label_key
 
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
               "九": 9}
@@ -114,7 +115,7 @@ def _close_list(items: list[str], count: int) -> tuple[list[str], bool]:
     last = items[-1]
     if last.endswith("等") and len(last) > 1:
         items, open_ended = [*items[:-1], last[:-1]], True
-    if len({name_key(i) for i in items}) == count - 1:
+    if len({label_key(i) for i in items}) == count - 1:
         for k, item in enumerate(items):
             parts = _JOIN_WORDS_RE.split(item) if not any(b in item for b in _OPEN) else [item]
             if len(parts) == 2 and all(parts):

@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 
 from loaders.model import Block, EmptyTableCheck, Table
-from loaders.performance.text import name_key, text_lines
+from loaders.performance.text import text_lines
+from loaders.text import label_key
 
 _EMPTY_RE = re.compile(r"无|没有|未安排|未使用|空表|不涉及|为零|为0")
 # words every table title has; what is left names the table's subject (grammar, not labels)
@@ -27,7 +28,7 @@ _GENERIC_RE = re.compile(
 def subject_words(title: str) -> list[str]:
     """The non-generic runs of a table title: "2026年部门政府性基金预算支出功能分类预算表" →
     ["政府性基金"]."""
-    return [w for w in _GENERIC_RE.split(name_key(title)) if len(w) >= 2]
+    return [w for w in _GENERIC_RE.split(label_key(title)) if len(w) >= 2]
 
 
 def check_empty_tables(blocks: list[Block], tables: list[Table]) -> list[EmptyTableCheck]:
@@ -68,13 +69,13 @@ def _own_note(lines: list[tuple[int, str]], table: Table,
 
 def _about_another(note: str, words: list[str], others: set[str]) -> bool:
     """A note that does not name the table's subject but names another table's."""
-    key = name_key(note)
+    key = label_key(note)
     return not all(w in key for w in words) and any(w in key for w in others)
 
 
 def _stated(lines: list[tuple[int, str]], words: list[str]) -> tuple[int, str | None]:
     for line, text in lines:
-        key = name_key(text)
+        key = label_key(text)
         if _EMPTY_RE.search(key) and all(w in key for w in words):
             return line, text
     return 0, None

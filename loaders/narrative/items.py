@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from loaders.codelists import CodeList, code_list, label_key
+from loaders.codelists import CodeList, code_list
+from loaders.text import label_key
 
 # Separators that end a clause. Labels never span them, so a trie walk stops
 # there (label_key drops them from labels, but the text keeps them as a stop).

@@ -23,7 +23,8 @@ from functools import cache
 
 from loaders.codelists import code_list
 from loaders.model import Block, UnitNameMention
-from loaders.performance.text import despace, name_key, text_lines
+from loaders.performance.text import despace, text_lines
+from loaders.text import label_key
 
 # the last character of a place name (grammar: 省/市/州/县/区/旗/盟)
 _PLACE_END = "省市州县区旗盟"
@@ -45,7 +46,7 @@ def _types() -> tuple[str, ...]:
 def _short_forms() -> tuple[tuple[str, str], ...]:
     """(short form, full word) pairs, longest short form first."""
     words = code_list("name-words")
-    pairs = [(name_key(alt), name_key(c.pref_zh)) for c in words.concepts.values()
+    pairs = [(label_key(alt), label_key(c.pref_zh)) for c in words.concepts.values()
              if c.pref_zh for alt in c.alt]
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
@@ -91,10 +92,10 @@ def name_sites(blocks: list[Block]) -> list[tuple[int, str, str]]:
     for line, text in text_lines(blocks):
         text = despace(text)
         label, sep, value = text.partition("：") if "：" in text else text.partition(":")
-        if sep and name_key(label) in fields:
+        if sep and label_key(label) in fields:
             name = _as_name(value)
             if name:
-                found.append((line, fields[name_key(label)], name))
+                found.append((line, fields[label_key(label)], name))
             continue
         m = _subject_re().match(text)
         if m and not text.startswith(_NOT_A_SUBJECT):
@@ -103,7 +104,7 @@ def name_sites(blocks: list[Block]) -> list[tuple[int, str, str]]:
         for row in block.rows:
             cells = [despace(c.text) for c in row.cells]
             for k, text in enumerate(cells[:-1]):
-                key = fields.get(name_key(text))
+                key = fields.get(label_key(text))
                 value = next((t for t in cells[k + 1 :] if t), None)
                 name = _as_name(value) if key and value else None
                 if key and name:
@@ -112,7 +113,7 @@ def name_sites(blocks: list[Block]) -> list[tuple[int, str, str]]:
 
 
 def _expand(name: str) -> str:
-    key = name_key(name)
+    key = label_key(name)
     for short, full in _short_forms():
         if short in key and full not in key:
             key = key.replace(short, full)
@@ -121,8 +122,8 @@ def _expand(name: str) -> str:
 
 def _split_type(key: str) -> tuple[str, str]:
     for kind in _types():
-        if key.endswith(name_key(kind)):
-            return key[: -len(name_key(kind))], kind
+        if key.endswith(label_key(kind)):
+            return key[: -len(label_key(kind))], kind
     return key, ""
 
 
@@ -144,8 +145,8 @@ def _shortened_place(prefix: str, place: str) -> bool:
 def relate(name: str, unit_name: str) -> str | None:
     """How ``name`` relates to the unit's name: None (the same), "short-form", "variant" or
     "other-body"."""
-    unit = name_key(unit_name)
-    printed = name_key(name)
+    unit = label_key(unit_name)
+    printed = label_key(name)
     if not printed or printed == unit:
         return None
     expanded = _expand(name)

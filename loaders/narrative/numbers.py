@@ -1,40 +1,19 @@
 """Numbers in narrative text: money amounts and percents, exactly as printed.
 
-Text is first folded character by character (full-width digits, brackets,
-colons and ％ to their ASCII forms) so one set of patterns covers both
-widths; the fold keeps one character per character, so an offset in the
-folded text is an offset in the printed text and ``raw`` can be sliced from
-the original.
+Text is first folded character by character (``loaders.text.fold``: full-width
+digits, brackets, colons and ％ to their ASCII forms) so one set of patterns
+covers both widths; the fold keeps one character per character, so an offset
+in the folded text is an offset in the printed text and ``raw`` can be sliced
+from the original. Digits become Decimals with ``loaders.numbers.to_decimal``.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-
-class _FoldTable(dict[int, str]):
-    """str.translate table that learns each character's fold on first sight."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        folded = unicodedata.normalize("NFKC", ch)
-        # Only 1:1 folds keep offsets aligned; "㎡" → "m2" and the like stay as printed.
-        self[code] = folded = folded if len(folded) == 1 else ch
-        return folded
-
-
-_FOLD = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """Width-folded copy of ``text`` with the same length (offsets stay valid)."""
-    if text.isascii():
-        return text
-    return text.translate(_FOLD)
-
+from loaders.numbers import to_decimal
 
 # A number as printed: thousands separators only in groups of three ("10,938.34"),
 # so "1,2" in a list is not one number. Not preceded by an ASCII letter, digit,
@@ -61,13 +40,6 @@ class Number:
     unit: str  # 万元 / 元 / 亿元 for amounts, "%" for percents
     start: int  # offset of the first digit in the sentence
     end: int  # offset after the unit
-
-
-def to_decimal(raw: str) -> Decimal | None:
-    try:
-        return Decimal(raw.replace(",", "").replace("−", "-"))
-    except InvalidOperation:
-        return None
 
 
 def find_numbers(folded: str, printed: str) -> list[Number]:

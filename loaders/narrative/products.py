@@ -13,9 +13,10 @@ headcounts or two durations is not read: its product is not determined by what i
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from loaders.model import Block, StatedProduct
+from loaders.numbers import to_decimal
 from loaders.performance.text import despace, text_lines
 
 _NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
@@ -38,13 +39,6 @@ _EACH_RE = re.compile(rf"每人每(月|年)(?:补助|发放|标准|金额|按)*\
 # a per-head factor with no period: another quantity enters the product
 _OTHER_PER_HEAD_RE = re.compile(rf"{_NUMBER}\s*元\s*/\s*人(?!\s*/)")
 _MONTHS_RE = re.compile(r"(\d+)\s*个月")
-
-
-def _number(text: str) -> Decimal | None:
-    try:
-        return Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        return None
 
 
 def extract_products(blocks: list[Block]) -> list[StatedProduct]:
@@ -83,9 +77,9 @@ def _read(group: list[tuple[int, str]]) -> StatedProduct | None:
     rates: list[tuple[str, Decimal, int]] = []  # (period, rate, line)
     for line, part in group:
         for m in _RATE_RE.finditer(part):
-            rates.append((m.group(2), _number(m.group(1)) or Decimal(0), line))
+            rates.append((m.group(2), to_decimal(m.group(1)) or Decimal(0), line))
         for m in _EACH_RE.finditer(part):
-            rates.append((m.group(1), _number(m.group(2)) or Decimal(0), line))
+            rates.append((m.group(1), to_decimal(m.group(2)) or Decimal(0), line))
     if len(heads) != 1 or not rates or len(months) > 1 or _OTHER_PER_HEAD_RE.search(
             _RATE_RE.sub("", text)):
         return None
@@ -106,7 +100,7 @@ def _amount(group: list[tuple[int, str]]) -> tuple[int, Decimal, str, str] | Non
     for pattern in _AMOUNT_RES:
         for line, part in group:
             m = pattern.search(part)
-            value = _number(m.group(1)) if m else None
+            value = to_decimal(m.group(1)) if m else None
             if m and value is not None:
                 return line, value, m.group(1).replace(",", ""), m.group(2)
     return None

@@ -96,7 +96,36 @@ _PART_RE = re.compile(rf"^第[{_CN}0-9]+(?:部分|章|节)")
 _PROSE_PUNCT = re.compile(r"[，。；,;]")
 
 
+# A heading printed without a marker on a line of its own ("2025年部门预算编制说明",
+# "其他相关情况说明", "苍溪县社会保险事务中心 2023 年单位预算情况说明"): a short line with no
+# sentence punctuation that ends in 说明. Its only digits are the year's.
+_UNNUMBERED_TITLE_RE = re.compile(r"^(?:[^\d]*\d{4}\s*年)?[^\d]*说明$")
+_UNNUMBERED_TITLE_MAX = 40
+
+
+def is_unnumbered_title(block: Block) -> bool:
+    text = _compact(block.text)
+    return (
+        block.kind == "paragraph"
+        and 0 < len(text) <= _UNNUMBERED_TITLE_MAX
+        and not _SENTENCE_PUNCT.search(text)
+        and bool(_UNNUMBERED_TITLE_RE.match(text))
+    )
+
+
+def _continues_a_title(blocks: list[Block], i: int) -> bool:
+    # "乌鲁木齐市社会保险中心 2023 年度部门" / "决算公开说明": the line before is a title's first
+    # part, a paragraph that ends in neither punctuation nor a number
+    prev = blocks[i - 1] if i > 0 else None
+    if prev is None or prev.kind != "paragraph":
+        return False
+    text = _compact(prev.text)
+    return bool(text) and not _SENTENCE_PUNCT.search(text[-1]) and not text[-1].isdigit()
+
+
 def is_section_title(block: Block) -> bool:
+    if is_unnumbered_title(block):
+        return True
     if block.kind != "heading":
         return False
     text = _compact(block.text)
@@ -137,7 +166,11 @@ def layout_sections(blocks: list[Block]) -> Layout:
     for i, block in enumerate(blocks):
         if skip and skip[0] <= i < skip[1]:
             continue
-        if is_section_title(block):
+        if is_unnumbered_title(block) and (
+            (skip and i < skip[0]) or _continues_a_title(blocks, i)
+        ):
+            pass  # the cover's title ("…部门/决算公开说明" before 目录), or its second line
+        elif is_section_title(block):
             if current is not None:
                 current.end_line = max(current.line, last_line)
             title = block.text.strip()

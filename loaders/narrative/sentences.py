@@ -14,8 +14,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from loaders.model import Block
+from loaders.text import fold
 
-from .numbers import fold
 from .sections import Layout
 
 # A line ending in one of these ends its paragraph (after closing brackets,

@@ -16,7 +16,7 @@ from loaders.performance.build import read_region
 from loaders.performance.goals import read_goals
 from loaders.performance.locate import find_regions
 from loaders.performance.notes import read_note
-from loaders.performance.text import name_key
+from loaders.text import label_key
 
 __all__ = ["extract_performance"]
 
@@ -28,7 +28,7 @@ def extract_performance(
     tables: list[PerformanceTable] = []
     report_unit = meta.unit_name if meta is not None else None
     # Names the prose itself uses count as the report's own unit (see build.py).
-    narrative_key = "".join(name_key(b.text) for b in blocks if b.kind != "table")
+    narrative_key = "".join(label_key(b.text) for b in blocks if b.kind != "table")
     for region in find_regions(blocks):
         tables.extend(read_region(region, report_unit, warnings, narrative_key))
     for table in tables:

@@ -29,10 +29,11 @@ from loaders.performance.align import align_row
 from loaders.performance.body import IndicatorReader
 from loaders.performance.locate import Region
 from loaders.performance.preamble import Preamble, is_key_row, read_preamble
-from loaders.performance.text import despace, name_key
+from loaders.performance.text import despace
 from loaders.performance.units import same_unit
 from loaders.performance.values import parse_number
 from loaders.performance.vocabulary import LEVEL_ROLES, TOTAL_WORDS, header_key, header_role
+from loaders.text import label_key
 
 Segment = tuple[list[Row], Row, list[Row]]
 
@@ -94,7 +95,7 @@ def _named_in_narrative(unit_name: str, narrative_key: str) -> bool:
     """The report's own prose uses this name (its 概况 or 项目承担单位 lines say
     "奇台县社会保险中心负责…" in a report titled 奇台县社会保险管理局): then it is
     another name of the report's unit, not a foreign unit's row."""
-    key = name_key(unit_name)
+    key = label_key(unit_name)
     return len(key) >= 4 and key in narrative_key
 
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from loaders.codelists import code_list, label_key
+from loaders.codelists import code_list
 from loaders.performance.text import despace
+from loaders.text import label_key
 
 
 @lru_cache(maxsize=1)

@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from loaders.codelists import code_list, label_key
+from loaders.codelists import code_list
 from loaders.model import Block, Row
 from loaders.performance.text import TEXT_KINDS
+from loaders.text import label_key
 
 _MAX_PREFIX = 16  # characters a title may carry before the table-type label
 _SUBTITLE_RE = re.compile(

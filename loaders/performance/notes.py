@@ -11,10 +11,10 @@ only.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from loaders.model import Indicator
-from loaders.performance.text import name_key
+from loaders.numbers import to_decimal
+from loaders.text import label_key
 
 _NUMBER = r"(\d+(?:\.\d+)?)\s*"
 _UNIT = r"(万人|万元|万条|万份|人|次|个|户|件|份|条|元|%)"
@@ -28,15 +28,8 @@ _BELOW_RE = re.compile(r"(?:小于|低于|少于|未达到|未完成)[^，,。�
 _ABOVE_RE = re.compile(r"(?:大于|高于|超过|超出|多于)[^，,。；;]{0,8}?(?:目标|预计|计划|预期)")
 
 
-def _value(text: str) -> Decimal | None:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
-
-
 def _same_unit(stated: str, unit: str | None) -> bool:
-    return bool(unit) and name_key(unit or "").startswith(name_key(stated))
+    return bool(unit) and label_key(unit or "").startswith(label_key(stated))
 
 
 def read_note(indicator: Indicator) -> None:
@@ -46,10 +39,10 @@ def read_note(indicator: Indicator) -> None:
         return
     m = _ACTUAL_RE.search(note)
     if m and _same_unit(m.group(2), indicator.actual_unit):
-        indicator.note_actual = _value(m.group(1))
+        indicator.note_actual = to_decimal(m.group(1))
     m = _TARGET_RE.search(note)
     if m and _same_unit(m.group(2), indicator.target_unit):
-        indicator.note_target = _value(m.group(1))
+        indicator.note_target = to_decimal(m.group(1))
     below, above = _BELOW_RE.search(note), _ABOVE_RE.search(note)
     if bool(below) != bool(above):
         indicator.note_direction = "below" if below else "above"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 
 from loaders.model import Block
@@ -11,7 +10,6 @@ from loaders.model import Block
 # Wide characters: CJK ideographs, CJK and full-width punctuation.
 _WIDE = r"\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef“”‘’"
 _CJK_GAP_RE = re.compile(rf"(?<=[{_WIDE}])\s+(?=[{_WIDE}])")
-_KEY_DROP_RE = re.compile(r"[\s　:：、，,。．.（）()\[\]【】“”\"'‘’<>《》/·\-—_]+")
 TEXT_KINDS = ("heading", "paragraph")
 # Chinese sentence ends: a paragraph ending otherwise was wrapped by the
 # PDF-to-text tool and goes on in the next one.
@@ -26,11 +24,6 @@ def despace(text: str) -> str:
     """
     text = " ".join(text.split())
     return _CJK_GAP_RE.sub("", text) if " " in text else text
-
-
-def name_key(text: str) -> str:
-    """Comparison key for names: NFKC, no whitespace or punctuation."""
-    return _KEY_DROP_RE.sub("", unicodedata.normalize("NFKC", text))
 
 
 def text_lines(blocks: list[Block]) -> Iterator[tuple[int, str]]:

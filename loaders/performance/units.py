@@ -15,7 +15,7 @@ indicators are marked ``unit_mismatch`` so a reader can decide.
 
 from __future__ import annotations
 
-from loaders.performance.text import name_key
+from loaders.text import label_key
 
 # Abbreviation → full form, as reports shorten unit names.
 _ABBREVIATIONS = (("社保", "社会保险"), ("人社", "人力资源和社会保障"))
@@ -30,7 +30,7 @@ def _expand(key: str) -> str:
 
 
 def same_unit(printed: str, report_unit: str) -> bool:
-    a, b = name_key(printed), name_key(report_unit)
+    a, b = label_key(printed), label_key(report_unit)
     if not a or not b:
         return True  # nothing to compare: no evidence of a mismatch
     if a == b:

@@ -7,14 +7,16 @@ commas dropped, nothing rounded): "8.90" stays 8.90, "2,352.00" is 2352.00.
 from __future__ import annotations
 
 import re
-import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
+from loaders.numbers import parse_amount, to_decimal
 from loaders.performance.vocabulary import NON_COMPARISON_WORDS, OPERATORS
+from loaders.text import nfkc
 
-_NUM = r"[+-]?\d[\d,]*(?:\.\d+)?"
-_NUMBER_RE = re.compile(rf"^({_NUM})\s*(?:%|％|分|万元|元)?$")
+_NUM = r"[+-]?\d[\d,]*(?:\.\d+)?"  # a number inside a comparison ("≥95%", "≤7386.02 元")
+# Words a performance cell prints after its number (after NFKC, "％" is "%").
+NUMBER_UNITS = ("%", "分", "万元", "元")
 _OPS = "|".join(sorted((re.escape(op) for op in OPERATORS), key=len, reverse=True))
 _QUANTITY_RE = re.compile(rf"^({_OPS})?\s*({_NUM})\s*(.*)$")
 _OPVAL_RE = re.compile(rf"^(?:{_OPS})\s*\d")
@@ -35,21 +37,9 @@ EMPTY, PLACE, OPER, NUMBER, OPVAL, QUANT, VALUELIKE, TEXT = (
 )
 
 
-def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip()
-
-
-def to_decimal(digits: str) -> Decimal | None:
-    try:
-        return Decimal(digits.replace(",", ""))
-    except InvalidOperation:
-        return None
-
-
 def parse_number(text: str) -> Decimal | None:
     """A plain number cell: "10", "8.90", "98.00 分", "90.99%", "5万元"; else None."""
-    m = _NUMBER_RE.match(nfkc(text))
-    return to_decimal(m.group(1)) if m else None
+    return parse_amount(text, NUMBER_UNITS)
 
 
 def is_placeholder(text: str) -> bool:
@@ -91,7 +81,7 @@ def cell_kind(text: str) -> str:
     n = nfkc(t)
     if n in OPERATORS or n in NON_COMPARISON_WORDS:
         return OPER
-    if _NUMBER_RE.match(n):
+    if parse_number(n) is not None:
         return NUMBER
     if _OPVAL_RE.match(n):
         return OPVAL

@@ -11,9 +11,9 @@ dropped), so "指标分 值权重", "项目资金（万元）" and "年度预算
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import lru_cache
+
+from loaders.text import HEADER_MARKS, match_key
 
 # Column header word → role of the column in the indicator part of a table.
 # Roles: level1/level2/level3 (names), target (指标值), operator / unit (指标性质
@@ -121,16 +121,10 @@ OPERATORS: dict[str, str] = {
 # is then a plain value or qualitative text (no comparison stated).
 NON_COMPARISON_WORDS = frozenset({"-", "—", "--", "——", "/", "定性", "定量"})
 
-_PAREN_RE = re.compile(r"[（(][^（()）]*[)）]")
-_DROP_RE = re.compile(r"[\s:：*]+")
-
-
 @lru_cache(maxsize=8192)
 def header_key(text: str) -> str:
-    """Normalise a header or key cell: NFKC, asides in brackets and spaces dropped."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _PAREN_RE.sub("", text)
-    return _DROP_RE.sub("", text)
+    """Normalise a header or key cell: NFKC, asides in brackets, spaces, colons and * dropped."""
+    return match_key(text, drop=HEADER_MARKS, asides=True)
 
 
 def header_role(text: str) -> str | None:

@@ -26,7 +26,8 @@ from loaders.model import Block
 from loaders.readers import aligned, html, pipe, stream, tsv
 from loaders.readers.base import Reader, is_blank
 from loaders.readers.decode import ReportDecodeError, decode_report
-from loaders.readers.text import clean_cell, clean_text, display_width, text_block
+from loaders.readers.text import clean_cell, clean_text, text_block
+from loaders.text import display_width
 
 __all__ = [
     "READERS",

@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from loaders.model import Block, Cell, Row
 from loaders.readers.base import is_blank, make_cell, next_content, table_block
-from loaders.readers.text import display_width
+from loaders.text import display_width
 
 # Words joined by single whitespace characters; runs of 2+ separate chunks.
 _CHUNK_RE = re.compile(r"\S+(?:\s\S+)*")

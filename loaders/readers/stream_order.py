@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from loaders.numbers import parse_amount
 from loaders.readers.stream_tokens import Token
 from loaders.tables import lookup, placement
-from loaders.tables.cells import parse_amount
 
 _MAX_ORDERS = 5_000
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from loaders.codelists import label_key
+from loaders.numbers import parse_amount
 from loaders.readers.stream_order import certain_cells
 from loaders.readers.stream_tokens import Token
 from loaders.tables import lookup, placement
-from loaders.tables.cells import parse_amount
 from loaders.tables.header import STRUCTURAL
+from loaders.text import label_key
 
 TOTAL_KEY = "total"
 _TOTAL_ROWS = ("合计", "总计")  # the total row's label (also a column label)

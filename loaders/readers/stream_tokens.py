@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from loaders.numbers import is_formatted_amount
 from loaders.tables import lookup
-from loaders.tables.cells import is_formatted_amount
 
 # A classification code or a part of one: 类 "201", 款/项 "06", joined "20106" / "201 06 01".
 _CODE = re.compile(r"^\d{3}(?:\s?\d{2}){0,2}$|^\d{2}$")

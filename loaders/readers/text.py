@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
-from functools import lru_cache
 
 from loaders.model import Block
 
@@ -101,18 +99,6 @@ def make_text(raw: str) -> tuple[str, str | None]:
     return text, (stripped if text != stripped else None)
 
 
-@lru_cache(maxsize=4096)
-def char_width(ch: str) -> int:
-    """Display columns of one character: 2 for East Asian wide/full-width."""
-    if unicodedata.combining(ch):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
-def display_width(text: str) -> int:
-    if text.isascii():
-        return len(text)
-    return sum(map(char_width, text))
 
 
 # ---------------------------------------------------------------------------

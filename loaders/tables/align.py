@@ -21,7 +21,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from loaders.model import LoadWarning
-from loaders.tables.cells import parse_amount
+from loaders.numbers import parse_amount
 from loaders.tables.header import Grid
 
 _TOLERANCE = Decimal("0.01")

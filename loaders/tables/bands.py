@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 
 from loaders.model import Cell, Row
+from loaders.numbers import parse_amount
 from loaders.tables import lookup
-from loaders.tables.cells import parse_amount
 from loaders.tables.positions import Span, nearest, word_spans
 from loaders.tables.rows import is_total_label
 

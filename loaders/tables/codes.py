@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from loaders.codelists import label_key
 from loaders.tables import lookup
+from loaders.text import label_key
 
 _LEVELS = (3, 5, 7)  # 类, 款, 项 (also economic 类/款 and 7-digit sub-items)
 

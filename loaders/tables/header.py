@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from loaders.codelists import label_key
 from loaders.model import LoadWarning, Row
+from loaders.numbers import is_not_stated, parse_amount
 from loaders.tables import lookup
-from loaders.tables.cells import is_code_digits, is_not_stated, is_numbering_row, parse_amount
+from loaders.tables.cells import is_code_digits, is_numbering_row
+from loaders.text import label_key
 
 # Structural concepts of columns.ttl and the role each gives a column.
 STRUCTURAL = {

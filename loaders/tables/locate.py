@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from loaders.codelists import currency_unit, label_key
+from loaders.codelists import currency_unit
 from loaders.model import Block, Row
 from loaders.tables import lookup, pieces, recognise
 from loaders.tables.positions import line_cell
+from loaders.text import label_key
 
 # "编制单位：X", "单位：万元", "金额单位：万元", "单位：316002-X", several per line.
 _META_NAMES = (

@@ -12,7 +12,8 @@ import difflib
 import re
 from functools import lru_cache
 
-from loaders.codelists import CodeList, code_list, currency_unit, label_key
+from loaders.codelists import CodeList, code_list, currency_unit
+from loaders.text import label_key
 
 # Leading enumerations rows and titles print: "一、", "（二）", "1.", "2、", "(3)".
 _CN = "一二三四五六七八九十百零〇"

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from loaders.model import Row
+from loaders.numbers import is_formatted_amount, is_not_stated, parse_amount
 from loaders.tables import lookup
-from loaders.tables.cells import is_formatted_amount, is_not_stated, parse_amount
 
 SENTENCE = re.compile(r"[，。；！？%％]|[:：]\S")
 _CODE_PART = re.compile(r"^\d{1,3}$|^\d{5}$|^\d{7}$")

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations, product
 
-from loaders.tables.cells import parse_amount
+from loaders import numbers
+from loaders.numbers import parse_amount
 
 _MAX_TRIES = 50_000
 
@@ -38,13 +39,8 @@ class Line:
 
 
 def half_unit(texts: list[str]) -> Decimal:
-    """Half a unit of the last printed digit, the rounding each amount may carry."""
-    out = Decimal(0)
-    for t in texts:
-        s = t.replace(",", "")
-        decimals = len(s.split(".")[1]) if "." in s else 0
-        out = max(out, Decimal(1).scaleb(-decimals) / 2)
-    return out
+    """The largest rounding any of the amounts may carry: half a unit of its last printed digit."""
+    return max((numbers.half_unit(t) for t in texts), default=Decimal(0))
 
 
 def candidates(line: Line, width: int) -> list[tuple[int, ...]]:

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from loaders.codelists import label_key
 from loaders.tables.lookup import scheme, strip_enumeration
+from loaders.text import label_key
 
 # Tables that the performance interpreter reads; this package skips them.
 PERFORMANCE_TYPES = frozenset(

@@ -31,10 +31,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from loaders.codelists import label_key
 from loaders.model import Cell, LoadWarning, Row
+from loaders.numbers import parse_amount
 from loaders.tables import lookup, placement, sangong_text
-from loaders.tables.cells import parse_amount
 from loaders.tables.header_leaves import (
     Leaf,
     header_leaves,
@@ -44,6 +43,7 @@ from loaders.tables.header_leaves import (
 from loaders.tables.pieces import Piece, is_amount_token, mangled, row_pieces
 from loaders.tables.positions import Span, nearest, word_spans
 from loaders.tables.rows import is_total_label
+from loaders.text import label_key
 
 _PATTERN_ROWS = 3
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from loaders.codelists import label_key
 from loaders.model import Fact, LoadWarning, Row
+from loaders.numbers import is_formatted_amount, is_not_stated, parse_amount
 from loaders.tables import codes as C
 from loaders.tables import lookup
 from loaders.tables.align import realign
-from loaders.tables.cells import is_formatted_amount, is_not_stated, parse_amount
 from loaders.tables.header import Column, Grid
+from loaders.text import label_key
 
 
 @dataclass

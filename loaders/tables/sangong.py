@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 
-from loaders.codelists import label_key
 from loaders.model import Fact, LoadWarning
 from loaders.tables import lookup
 from loaders.tables.header import BUDGET_STAGES, SUBTOTAL_WORDS, Column, Grid
 from loaders.tables.rows import amount_fact, classify_rows, data_rows, merge_wrapped, stray_numbers
+from loaders.text import label_key
 
 ROOT = "sangong-total"
 _YEAR_HEAD = re.compile(r"^(?:19|20)\d{2}年度?")

@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations
 
-from loaders.codelists import label_key
 from loaders.model import Cell, Row
+from loaders.numbers import parse_amount
 from loaders.tables import lookup
-from loaders.tables.cells import parse_amount
 from loaders.tables.header import SUBTOTAL_WORDS
 from loaders.tables.pieces import is_amount_token
 from loaders.tables.placement import half_unit
 from loaders.tables.positions import Span, distance, nearest, word_spans
+from loaders.text import label_key
 
 ROOT = "sangong-total"
 _YEAR_HEAD = re.compile(r"^(?:19|20)\d{2}年度?")

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from loaders.codelists import label_key
 from loaders.model import Fact, LoadWarning
 from loaders.tables import lookup
 from loaders.tables.header import Column, Grid
 from loaders.tables.rows import DataRow, amount_fact, data_rows, stray_numbers
+from loaders.text import label_key
 
 _LEADING_CODE = re.compile(r"^\s*(\d{3}(?:\d{2}){0,2})(?!\d)\s*(.*)$")
 

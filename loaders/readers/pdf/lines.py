@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from loaders.readers.pdf.geometry import Char
-from loaders.readers.text import display_width
+from loaders.text import display_width
 
 # A gap between characters wider than this share of the line height is a space.
 SPACE_GAP = 0.3

@@ -1,4 +1,4 @@
-"""Link budget units to the administrative division they serve, and to Wikidata.
+"""Which administrative division a budget unit serves, from its name (and report text).
 
 A unit name is "place words + agency words" (乌鲁木齐市 + 社会保险中心,
 北京市朝阳区 + 社会保险事业管理中心). ``resolve`` removes the agency part
@@ -7,38 +7,23 @@ division names in force in the report's year, and only links when exactly
 one division fits: earlier place words (北京市) and then the ``context``
 (report text, supervising department) may narrow the choice, but a name
 that still fits several divisions is reported as ambiguous, never guessed.
-
-``link_store`` does this for every unit in a pyoxigraph store and writes
-``fkg:servesDivision`` links and the divisions (with Wikidata items) into
-their named graphs.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, SKOS
 
 from fiscal_kg.divisions import (
     DATA_DIR,
     Division,
     DivisionIndex,
     NameSpan,
-    code_from_p442,
-    divisions_graph,
     load_index,
-    wikidata_p442,
-    wikidata_table,
-    with_parents,
 )
-from loaders.vocab import DIVISIONS_GRAPH, FKG, LINKS_GRAPH, WD, WDT, division_iri
+from loaders.text import match_key
 
 LINKED, AMBIGUOUS, UNRESOLVED = "linked", "ambiguous", "unresolved"
 
@@ -69,7 +54,7 @@ def _data_lines(filename: str) -> list[str]:
 @lru_cache(maxsize=1)
 def agency_suffixes() -> tuple[str, ...]:
     """Agency wordings, longest first so 社会保险事务中心 wins over 事务中心-like tails."""
-    words = {normalise(w) for w in _data_lines("agency_suffixes.txt")}
+    words = {match_key(w) for w in _data_lines("agency_suffixes.txt")}
     return tuple(sorted(words, key=lambda w: (-len(w), w)))
 
 
@@ -94,10 +79,6 @@ def abbreviations() -> dict[str, tuple[str, str]]:
     """Short name → (code, full name) from data/place_abbreviations.csv."""
     lines = [ln for ln in _data_lines("place_abbreviations.csv")]
     return {r["short"]: (r["code"], r["full_name"]) for r in csv.DictReader(lines)}
-
-
-def normalise(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def short_forms(name: str) -> list[str]:
@@ -268,7 +249,7 @@ def _years(div: Division) -> str:
 
 def split_agency(unit_name: str) -> tuple[str, str]:
     """(place part, agency part) by stripping known agency wordings from the end."""
-    name = normalise(unit_name)
+    name = match_key(unit_name)
     while _TRAILING_NOTE.search(name):  # （本级） and similar notes
         name = _TRAILING_NOTE.sub("", name)
     agency = ""
@@ -342,7 +323,7 @@ def resolve(unit_name: str, year: int | None, context: str = "") -> Resolution:
 
     how = _KIND_WORD[target.kind]
     if len(cands) > 1 and context:
-        chosen, hits = _by_context(cands, normalise(context), year, lex)
+        chosen, hits = _by_context(cands, match_key(context), year, lex)
         if chosen is not None:
             notes.insert(0, f"{len(cands)} divisions are called {target.text!r} {when}; "
                             f"the context mentions {'、'.join(hits)}")
@@ -379,206 +360,3 @@ def _by_context(
     if len(matches) == 1:
         return matches[0]
     return None, []
-
-
-# ---------------------------------------------------------------------------
-# Store linking
-# ---------------------------------------------------------------------------
-
-_PREFIXES = f"""PREFIX fkg: <{FKG}>
-PREFIX skos: <{SKOS}>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
-
-_UNITS_QUERY = _PREFIXES + """
-SELECT ?unit ?name ?year WHERE {
-  ?unit a fkg:BudgetUnit ; skos:prefLabel ?name .
-  OPTIONAL { ?doc fkg:unit ?unit ; fkg:fiscalYear ?year }
-}"""
-
-# Text about a unit: literals on the unit, its documents, and anything in the
-# named graphs that hold its documents (the report text: supervising
-# department, narrative, other unit names). Only read for ambiguous names.
-_CONTEXT_QUERY = _PREFIXES + """
-SELECT DISTINCT ?unit ?text WHERE {
-  { ?unit ?p ?text }
-  UNION { ?doc fkg:unit ?unit . ?doc ?p ?text }
-  UNION { GRAPH ?g { ?doc fkg:unit ?unit } GRAPH ?g { ?s ?p ?text } }
-  FILTER(isLiteral(?text) && (lang(?text) != "" || datatype(?text) = xsd:string))
-}"""
-
-
-@dataclass
-class LinkResult:
-    unit: str  # unit IRI
-    unit_name: str
-    year: int | None
-    resolution: Resolution
-    wikidata: str | None = None  # item id, e.g. "Q668353"
-    wikidata_note: str = ""
-
-    @property
-    def status(self) -> str:
-        return self.resolution.status
-
-    HEADER = "unit\tdivision code\tdivision\tlevel\tWikidata item (or why not linked)"
-
-    def line(self) -> str:
-        """One printable line: name, code, division, level, Wikidata item or why not linked
-        (tab-separated, under ``HEADER``)."""
-        r = self.resolution
-        if r.linked:
-            item = self.wikidata or f"no Wikidata item ({self.wikidata_note or 'not looked up'})"
-            return f"{self.unit_name}\t{r.code}\t{r.name}\t{r.level}\t{item}"
-        return f"{self.unit_name}\t{r.status}: {r.reason}"
-
-
-def _year(term: ox.Literal | None) -> int | None:
-    if term is None:
-        return None
-    m = re.match(r"-?\d{4}", term.value)
-    return int(m.group()) if m else None
-
-
-def _has_cjk(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
-
-
-def _units(store: ox.Store) -> list[tuple[str, str, int | None]]:
-    """(unit IRI, Chinese name, latest fiscal year) for every budget unit."""
-    names: dict[str, list[str]] = {}
-    years: dict[str, set[int]] = {}
-    for row in store.query(_UNITS_QUERY, use_default_graph_as_union=True):
-        unit = row["unit"].value
-        names.setdefault(unit, [])
-        if row["name"].value not in names[unit]:
-            names[unit].append(row["name"].value)
-        year = _year(row["year"])
-        if year is not None:
-            years.setdefault(unit, set()).add(year)
-    out = []
-    for unit, labels in sorted(names.items()):
-        name = next((n for n in sorted(labels) if _has_cjk(n)), sorted(labels)[0])
-        out.append((unit, name, max(years[unit]) if unit in years else None))
-    return out
-
-
-def _context(store: ox.Store, unit: str) -> str:
-    rows = store.query(
-        _CONTEXT_QUERY,
-        use_default_graph_as_union=True,
-        substitutions={ox.Variable("unit"): ox.NamedNode(unit)},
-    )
-    return "\n".join(row["text"].value for row in rows)
-
-
-def lookup_wikidata(codes: Iterable[str], endpoint: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Wikidata items by P442 for ``codes``: ({code: qid}, {code: note for codes not mapped}).
-
-    Asks for both Wikidata's spaced form (65 30 01) and the plain one, in
-    batches; a code carried by several items gets no item (and a note).
-    """
-    from SPARQLWrapper import JSON, SPARQLWrapper
-
-    codes = sorted(set(codes))
-    found: dict[str, set[str]] = {}
-    notes: dict[str, str] = {}
-    for start in range(0, len(codes), 40):
-        batch = codes[start : start + 40]
-        values = " ".join(f'"{v}"' for c in batch for v in (wikidata_p442(c), c))
-        sparql = SPARQLWrapper(endpoint, agent="fiscal-kg/0.1 (division linking)")
-        sparql.setQuery(f"SELECT ?item ?code WHERE {{ VALUES ?code {{ {values} }} "
-                        f"?item <{WDT.P442}> ?code . }}")
-        sparql.setReturnFormat(JSON)
-        sparql.setTimeout(60)
-        try:
-            result = sparql.queryAndConvert()
-        except Exception as exc:  # network, HTTP or parse errors: report, keep linking
-            for c in batch:
-                notes[c] = f"Wikidata lookup failed: {type(exc).__name__}: {exc}"
-            continue
-        for b in result["results"]["bindings"]:  # type: ignore[index]
-            code = code_from_p442(b["code"]["value"])
-            item = b["item"]["value"]
-            if code and item.startswith(str(WD)):
-                found.setdefault(code, set()).add(item[len(str(WD)) :])
-    items: dict[str, str] = {}
-    for code in codes:
-        qids = sorted(found.get(code, ()))
-        if len(qids) == 1:
-            items[code] = qids[0]
-        elif qids:
-            notes[code] = f"several Wikidata items carry P442 {wikidata_p442(code)!r}: {qids}"
-        else:
-            notes.setdefault(code, f"no Wikidata item with P442 {wikidata_p442(code)!r}")
-    return items, notes
-
-
-def _previous_items(store: ox.Store) -> dict[str, str]:
-    """owl:sameAs items an earlier run found, so re-linking offline keeps them."""
-    rows = store.query(
-        f"SELECT ?code ?item WHERE {{ GRAPH <{DIVISIONS_GRAPH}> {{ "
-        f"?d <{FKG.divisionCode}> ?code ; <{OWL.sameAs}> ?item }} }}"
-    )
-    return {
-        r["code"].value: r["item"].value[len(str(WD)) :]
-        for r in rows
-        if r["item"].value.startswith(str(WD))
-    }
-
-
-def _ox(term: URIRef | Literal | BNode) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
-
-
-def _quads(graph: Graph, name: URIRef) -> list[ox.Quad]:
-    g = ox.NamedNode(str(name))
-    return [ox.Quad(_ox(s), _ox(p), _ox(o), g) for s, p, o in graph]  # type: ignore[arg-type]
-
-
-def link_store(store: ox.Store, wikidata_endpoint: str | None = None) -> list[LinkResult]:
-    """Resolve every budget unit in ``store`` and (re)write LINKS_GRAPH and DIVISIONS_GRAPH.
-
-    With ``wikidata_endpoint`` (a SPARQL endpoint URL such as
-    https://query.wikidata.org/sparql) divisions without a hand-checked item
-    are looked up by P442. Returns one result per unit, in unit IRI order.
-    """
-    results: list[LinkResult] = []
-    for unit, name, year in _units(store):
-        res = resolve(name, year)
-        if res.status == AMBIGUOUS:
-            res = resolve(name, year, _context(store, unit))
-        results.append(LinkResult(unit, name, year, res))
-
-    linked = [r.resolution.code for r in results if r.resolution.code]
-    codes = with_parents(linked)
-    items = {c: q for c, q in _previous_items(store).items() if c in codes}
-    items.update({c: e.qid for c, e in wikidata_table().items()})
-    notes: dict[str, str] = {}
-    missing = [c for c in codes if c not in items]
-    if wikidata_endpoint and missing:
-        found, notes = lookup_wikidata(missing, wikidata_endpoint)
-        items.update(found)
-    for r in results:
-        code = r.resolution.code
-        if code:
-            r.wikidata = items.get(code)
-            r.wikidata_note = notes.get(code, "" if r.wikidata or wikidata_endpoint
-                                        else "no endpoint given")
-
-    links = Graph()
-    for r in results:
-        if r.resolution.code:
-            links.add((URIRef(r.unit), FKG.servesDivision, division_iri(r.resolution.code)))
-    store.update(f"CLEAR SILENT GRAPH <{LINKS_GRAPH}> ; CLEAR SILENT GRAPH <{DIVISIONS_GRAPH}>")
-    store.extend(_quads(links, LINKS_GRAPH))
-    store.extend(_quads(divisions_graph(linked, items), DIVISIONS_GRAPH))
-    return results
