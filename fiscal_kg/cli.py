@@ -16,13 +16,16 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from fiscal_kg.export import EXPORT_FORMATS
 from fiscal_kg.ingest import load_paths
+from fiscal_kg.optional_parts import optional_module, run_linking, run_validation
 from fiscal_kg.shards_cli import add_extract_parser, add_load_options
 from fiscal_kg.store import (
     NoStoreError,
-    OxigraphStore,
     Store,
     existing_store_path,
+    open_query_store,
+    open_read_only_store,
     open_store,
 )
 
@@ -89,29 +92,9 @@ def _stored_findings(store: Store) -> str:
 
 
 # ---------------------------------------------------------------------------
-# validate, link: delegate to their modules (imported lazily); bench: not shipped
+# validate, link: delegate to their modules (fiscal_kg/optional_parts.py imports them
+# lazily); bench: not shipped
 # ---------------------------------------------------------------------------
-
-
-def _optional(module: str, what: str):  # -> the module, or None
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        print(f"{what} is not available: module {module} is not installed yet", file=sys.stderr)
-        return None
-
-
-def run_validation(store: Store) -> dict[str, int] | None:
-    """Run the shapes on the store; returns findings by severity (None when unavailable)."""
-    validation = _optional("fiscal_kg.validation", "validation")
-    if validation is None:
-        return None
-    report = validation.validate_store(store)
-    return dict(getattr(report, "by_severity", lambda: Counter())())
 
 
 def cmd_delegated(args: argparse.Namespace) -> int:  # reached only via main()'s delegation
@@ -123,13 +106,6 @@ def cmd_bench() -> int:
     print("fiscal-kg bench: the benchmark is not part of the installed package; run it from a "
           "checkout: `make bench` or `python -m bench --help`", file=sys.stderr)
     return 2
-
-
-def run_linking(store: Store, wikidata: str | None) -> list | None:
-    linking = _optional("fiscal_kg.linking", "linking")
-    if linking is None:
-        return None
-    return list(linking.link_store(store, wikidata))
 
 
 def cmd_link(args: argparse.Namespace) -> int:
@@ -196,16 +172,10 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def _query_store(args: argparse.Namespace) -> Store:
-    """The store for `query` and `export`: opened read-only while `fiscal-kg serve` serves it
-    (the server refuses writers, and neither writes anything), else as every command opens it."""
-    from fiscal_kg.endpoint_lock import is_served
-
-    remote = args.endpoint or getattr(args, "update_endpoint", None) or getattr(args, "gsp", None)
-    if not remote:
-        path = existing_store_path(args.store)
-        if is_served(path):
-            return OxigraphStore(path, read_only=True)
-    return _store(args)
+    """The store for `query` and `export` (read-only while `fiscal-kg serve` serves it)."""
+    return open_query_store(args.store, endpoint=args.endpoint,
+                            update_endpoint=getattr(args, "update_endpoint", None),
+                            gsp=getattr(args, "gsp", None))
 
 
 def _key_value(text: str) -> tuple[str, str]:
@@ -215,11 +185,6 @@ def _key_value(text: str) -> tuple[str, str]:
     if not sep or not key:
         raise QueryError(f"--param wants key=value, got {text!r}")
     return key.strip(), value
-
-
-EXPORT_FORMATS = ("ttl", "nq", "jsonld", "csv", "indicators-csv", "xlsx")
-EXPORT_SUFFIXES = {".ttl": "ttl", ".nq": "nq", ".jsonld": "jsonld", ".json": "jsonld",
-                   ".csv": "csv", ".xlsx": "xlsx"}
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -232,45 +197,21 @@ def cmd_export(args: argparse.Namespace) -> int:
                   "indicators-csv), or pipe the output: the whole store as N-Quads would flood "
                   "the terminal", file=sys.stderr)
             return 2
-        args.format = EXPORT_SUFFIXES.get(out_path.suffix.lower(), "nq") if out_path else "nq"
+        args.format = export.format_for(out_path)
     with _query_store(args) as store:
         if args.graph:
             graph = _export_graph(store, args.graph)
             if graph is None:
                 return 2
             args.graph = graph
-        if args.format == "xlsx":
-            if out_path is None and sys.stdout.isatty():
-                print("fiscal-kg export: --format xlsx writes a binary workbook: give --out "
-                      "FILE.xlsx", file=sys.stderr)
-                return 2
-            if out_path is None:
-                counts = export.export_xlsx(store, sys.stdout.buffer)
-            else:
-                with out_path.open("wb") as fh:
-                    counts = export.export_xlsx(store, fh)
-            print(", ".join(f"{name}: {n} row(s)" for name, n in counts.items()),
-                  file=sys.stderr)
-        elif args.format in ("csv", "indicators-csv"):
-            writer = (
-                export.export_facts_csv if args.format == "csv" else export.export_indicators_csv
-            )
-            if out_path is None:
-                if args.excel:
-                    sys.stdout.write("\ufeff")
-                count = writer(store, sys.stdout)
-            else:
-                # --excel: a UTF-8 BOM, without which Excel reads the file as the local
-                # code page (mojibake); off by default so scripts get plain UTF-8
-                encoding = "utf-8-sig" if args.excel else "utf-8"
-                with out_path.open("w", encoding=encoding, newline="") as fh:
-                    count = writer(store, fh)
-            print(f"{count} row(s)", file=sys.stderr)
-        elif out_path is None:
-            export.export_rdf(store, args.format, sys.stdout.buffer, args.graph)
-        else:
-            with out_path.open("wb") as fh:
-                export.export_rdf(store, args.format, fh, args.graph)
+        if args.format == "xlsx" and out_path is None and sys.stdout.isatty():
+            print("fiscal-kg export: --format xlsx writes a binary workbook: give --out "
+                  "FILE.xlsx", file=sys.stderr)
+            return 2
+        counts = export.export_to(store, args.format, out_path, sys.stdout,
+                                  graph_iri=args.graph, excel=args.excel)
+        if counts is not None:
+            print(counts, file=sys.stderr)
     return 0
 
 
@@ -301,7 +242,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from fiscal_kg.report.commands import run_report
 
     # read-only: the report writes nothing, and may run while `serve` holds the store
-    with OxigraphStore(existing_store_path(args.store), read_only=True) as store:
+    with open_read_only_store(args.store) as store:
         return run_report(store, args)
 
 
@@ -489,7 +430,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv and argv[0] in DELEGATED:
             # These subcommands own their options (validate: FILE..., --format, --severity ...);
             # pass everything after the name through untouched.
-            module = _optional(DELEGATED[argv[0]], argv[0])
+            module = optional_module(DELEGATED[argv[0]], argv[0])
             return 2 if module is None else int(module.main(argv[1:]) or 0)
         if command == "bench":
             return cmd_bench()

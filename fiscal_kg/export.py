@@ -9,6 +9,7 @@ English (``fiscal_kg/report/spreadsheet.py``); ``--excel`` starts a CSV file wit
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
@@ -19,6 +20,9 @@ from fiscal_kg.store import Store
 from loaders.rdf import CURRENCY_KEY
 from loaders.resources import resource_dir
 
+EXPORT_FORMATS = ("ttl", "nq", "jsonld", "csv", "indicators-csv", "xlsx")
+EXPORT_SUFFIXES = {".ttl": "ttl", ".nq": "nq", ".jsonld": "jsonld", ".json": "jsonld",
+                   ".csv": "csv", ".xlsx": "xlsx"}
 RDF_FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
     "nq": ox.RdfFormat.N_QUADS,
@@ -145,3 +149,40 @@ def export_rdf(store: Store, fmt: str, out: IO[bytes], graph_iri: str | None = N
     merged = ox.Store()  # in memory: the union as one default graph
     merged.extend(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads())
     merged.dump(out, ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+
+
+def format_for(out_path: Path | None) -> str:
+    """The format an ``--out`` file's extension names; N-Quads otherwise (and on stdout)."""
+    return EXPORT_SUFFIXES.get(out_path.suffix.lower(), "nq") if out_path else "nq"
+
+
+def export_to(store: Store, fmt: str, out_path: Path | None, stdout: IO[str], *,
+              graph_iri: str | None = None, excel: bool = False) -> str | None:
+    """Write the store as ``fmt`` to ``out_path`` (or ``stdout``, binary formats to its
+    buffer); returns the row counts of a table format to report, None for RDF."""
+    if fmt == "xlsx":
+        if out_path is None:
+            counts = export_xlsx(store, stdout.buffer)  # type: ignore[attr-defined]
+        else:
+            with out_path.open("wb") as fh:
+                counts = export_xlsx(store, fh)
+        return ", ".join(f"{name}: {n} row(s)" for name, n in counts.items())
+    if fmt in ("csv", "indicators-csv"):
+        writer = export_facts_csv if fmt == "csv" else export_indicators_csv
+        if out_path is None:
+            if excel:
+                stdout.write("\ufeff")
+            count = writer(store, stdout)
+        else:
+            # --excel: a UTF-8 BOM, without which Excel reads the file as the local
+            # code page (mojibake); off by default so scripts get plain UTF-8
+            encoding = "utf-8-sig" if excel else "utf-8"
+            with out_path.open("w", encoding=encoding, newline="") as fh:
+                count = writer(store, fh)
+        return f"{count} row(s)"
+    if out_path is None:
+        export_rdf(store, fmt, stdout.buffer, graph_iri)  # type: ignore[attr-defined]
+    else:
+        with out_path.open("wb") as fh:
+            export_rdf(store, fmt, fh, graph_iri)
+    return None

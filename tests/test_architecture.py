@@ -195,3 +195,51 @@ def test_the_command_line_module_holds_no_sparql() -> None:
     texts = [node.value for node in ast.walk(tree)
              if isinstance(node, ast.Constant) and isinstance(node.value, str)]
     assert [t for t in texts if SPARQL_WORDS.search(t)] == []
+
+
+# what only the application does: store engines, files, module loading
+CLI_FORBIDDEN_IMPORTS = ("pyoxigraph", "rdflib", "SPARQLWrapper", "importlib", "fiscal_kg.store.")
+CLI_FORBIDDEN_CALLS = {"open", "read_text", "write_text", "read_bytes", "write_bytes",
+                       "import_module", "OxigraphStore", "RemoteStore"}
+
+
+def _forbidden_import(name: str) -> bool:
+    # "fiscal_kg.store." forbids the store's modules, not the package ``fiscal_kg.store``
+    return any(name.startswith(f) if f.endswith(".") else name == f or name.startswith(f + ".")
+               for f in CLI_FORBIDDEN_IMPORTS)
+
+
+def thick_cli_parts(source: str) -> list[str]:
+    """What in a CLI module is application work rather than arguments and printing: an import
+    of a store engine, an RDF library or importlib (``importlib.metadata`` for ``--version``
+    excepted), a store module past ``fiscal_kg.store``, a file opened, read or written, a
+    store built directly."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""])
+            found += [f"import {n}" for n in names
+                      if n != "importlib.metadata" and _forbidden_import(n)]
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = (func.id if isinstance(func, ast.Name)
+                    else func.attr if isinstance(func, ast.Attribute) else "")
+            if name in CLI_FORBIDDEN_CALLS:
+                found.append(f"{name}()")
+    return found
+
+
+def test_the_command_line_module_only_parses_calls_and_prints() -> None:
+    """``fiscal_kg/cli.py`` opens no file and no store engine itself and loads no module by
+    name: how a store is opened is ``fiscal_kg/store/open.py``, where an export goes
+    ``fiscal_kg/export.py``, optional parts ``fiscal_kg/optional_parts.py``."""
+    thick = ("import importlib\nimport pyoxigraph as ox\nfrom fiscal_kg.store.embedded import X\n"
+             "def f(p):\n with p.open('w', encoding='utf-8-sig') as fh: OxigraphStore(p)\n")
+    assert thick_cli_parts(thick) == ["import importlib", "import pyoxigraph",
+                                      "import fiscal_kg.store.embedded", "open()",
+                                      "OxigraphStore()"]
+    thin = ("from importlib.metadata import version\nfrom fiscal_kg.store import open_store\n"
+            "def g(a): print(open_store(a.store))\n")
+    assert thick_cli_parts(thin) == []
+    assert thick_cli_parts((PACKAGE / "cli.py").read_text(encoding="utf-8")) == []

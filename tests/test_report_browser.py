@@ -234,7 +234,11 @@ def test_the_query_page_runs_a_named_query_from_its_form(
     browser.wait_for("location.pathname === '/findings/query'"
                      " && document.readyState === 'complete'")
     browser.click("nav.queries a[href$='name=where-from']")
-    browser.wait_for("!!document.querySelector('#named-form input[name=line]')")
+    # the chosen query's own page, loaded (not the page the click leaves, which is still there
+    # for a moment: values typed into it would be lost with it)
+    browser.wait_for("new URLSearchParams(location.search).get('name') === 'where-from'"
+                     " && document.readyState === 'complete'"
+                     " && !!document.querySelector('#named-form input[name=line]')")
     browser.js("document.querySelector('#named-form input[name=document]').value ="
                " '002_0692fe3ff6bbe2a2.txt';"
                "document.querySelector('#named-form input[name=line]').value = '218'")

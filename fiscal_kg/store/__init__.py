@@ -4,7 +4,8 @@
 - ``embedded``: ``OxigraphStore``, pyoxigraph on disk (or in memory);
 - ``remote``: ``RemoteStore``, SPARQL 1.1 Protocol endpoints (imported only when opened, so
   SPARQLWrapper is loaded only then);
-- ``open``: where the store is (``--store``, $FISCAL_KG_STORE) and ``open_store``;
+- ``open``: where the store is (``--store``, $FISCAL_KG_STORE) and ``open_store`` (and
+  ``open_query_store``: read-only while ``fiscal-kg serve`` serves it);
 - ``terms``: rdflib ↔ pyoxigraph term conversion (the one converter of the application);
 - ``derived``: what goes with a report's graph when it is removed (its validation results).
 
@@ -21,6 +22,8 @@ from fiscal_kg.store.open import (
     NoStoreError,
     default_store_path,
     existing_store_path,
+    open_query_store,
+    open_read_only_store,
     open_store,
 )
 from fiscal_kg.store.terms import (
@@ -38,6 +41,6 @@ from fiscal_kg.store.terms import (
 __all__ = [
     "DEFAULT_STORE_DIR", "STORE_ENV", "XSD", "XSD_STRING", "NoStoreError", "OxTerm",
     "OxigraphStore", "QueryResult", "RDFTerm", "Store", "StoreBase", "default_store_path",
-    "existing_store_path", "from_ox", "graph_quads", "ntriples", "open_store", "quad_data",
-    "reference_files", "to_ox",
+    "existing_store_path", "from_ox", "graph_quads", "ntriples", "open_query_store",
+    "open_read_only_store", "open_store", "quad_data", "reference_files", "to_ox",
 ]

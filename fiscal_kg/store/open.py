@@ -52,3 +52,29 @@ def open_store(
     if must_exist:
         return OxigraphStore(existing_store_path(path))
     return OxigraphStore(path if path is not None else default_store_path())
+
+
+def open_query_store(
+    path: str | Path | None = None,
+    *,
+    endpoint: str | None = None,
+    update_endpoint: str | None = None,
+    gsp: str | None = None,
+) -> Store:
+    """The store for `query` and `export`: opened read-only while `fiscal-kg serve` serves it
+    (the server refuses writers, and neither writes anything), else as every read command
+    opens it (a missing store is a NoStoreError)."""
+    from fiscal_kg.endpoint_lock import is_served  # no import of fiscal_kg: no cycle
+
+    if not (endpoint or update_endpoint or gsp):
+        where = existing_store_path(path)
+        if is_served(where):
+            return OxigraphStore(where, read_only=True)
+    return open_store(path, endpoint=endpoint, update_endpoint=update_endpoint, gsp=gsp,
+                      must_exist=True)
+
+
+def open_read_only_store(path: str | Path | None = None) -> Store:
+    """The existing embedded store, read-only: for commands that write nothing and may run
+    while `fiscal-kg serve` holds the store (`fiscal-kg report`)."""
+    return OxigraphStore(existing_store_path(path), read_only=True)
