@@ -181,7 +181,8 @@ def _time_queries(store_dir: Path, names: list[str], config: dict, result: SizeR
     overruns is stopped (and the rest go on in a new process)."""
     todo = list(names)
     while todo:
-        phase = PhaseProcess(store_dir, {"kind": "queries", "names": todo, "unit": unit})
+        phase = PhaseProcess(store_dir, {"kind": "queries", "names": todo, "unit": unit,
+                                         "split": not unit and not result.engine_ms})
         try:
             with TreeWatch(phase.pid) as watch:
                 _next_queries(phase, todo, config, result, clock, unit)
@@ -219,6 +220,10 @@ def _next_queries(phase: PhaseProcess, todo: list[str], config: dict, result: Si
             result.skipped_queries[name] = message[1]
         else:
             times.setdefault(name, []).append(message[2] * 1000)
+            if not unit:
+                result.query_rows[name] = message[3]
+                if message[4] is not None:
+                    result.engine_ms[name] = message[4] * 1000
 
 
 def _measure_pyshacl(paths: Sequence[str], config: dict, result: SizeResult, clock: Clock) -> None:

@@ -111,11 +111,13 @@ def _phase_main(conn: object, store_dir: str, task: dict) -> None:
                         continue
                     values = {**values, "unit": unit}
                 try:
-                    seconds, _ = timed(lambda q=(named, values): run_query(store, q))
+                    seconds, result = timed(lambda q=(named, values): run_query(store, q))
+                    engine = (timed(lambda q=(named, values): store.query(counted(*q)))[0]
+                              if task.get("split") else None)
                 except Exception as exc:  # a broken query costs its row, not the bench
                     conn.send(("error", f"failed: {type(exc).__name__}: {exc}"[:200], name))
                     continue
-                conn.send(("query", name, seconds))
+                conn.send(("query", name, seconds, len(result.rows), engine))  # type: ignore[attr-defined]
             conn.send(("done",))
         time.sleep(0.6)  # let the parent sample this process's peak before it ends
     finally:
@@ -144,6 +146,18 @@ def runnable_queries() -> tuple[dict[str, tuple[object, dict[str, str]]], dict[s
             continue
         skipped[name] = "a required parameter without an example value"
     return run, skipped
+
+
+def counted(named: NamedQuery, values: dict[str, str]) -> str:
+    """The query as ``SELECT (COUNT(*) …) { { QUERY } }``: the engine evaluates it whole (joins,
+    OPTIONALs, ORDER BY) but hands back one number, not its rows as Python terms."""
+    from fiscal_kg.queries import bind
+
+    text = bind(named, values)
+    body = re.search(r"^\s*SELECT\b", text, re.M | re.I)
+    assert body is not None, named.name
+    return (f"{text[:body.start()]}SELECT (COUNT(*) AS ?rows) WHERE {{\n"
+            f"{{ {text[body.start():]} }} }}")
 
 
 def run_query(store: Store, query: tuple[NamedQuery, dict[str, str]]) -> QueryResult:

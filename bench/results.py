@@ -23,6 +23,10 @@ class SizeResult:
     unit_query_ms: dict[str, list[float]] = field(default_factory=dict)  # given one `unit`
     query_unit: str = ""  # that unit
     scan_ms: list[float] = field(default_factory=list)  # a full scan per query process
+    query_rows: dict[str, int] = field(default_factory=dict)  # rows of each query (all reports)
+    # each query once as COUNT(*) of its rows: the engine's evaluation without the rows turned
+    # into Python terms (how much of a query's time its answer's size costs)
+    engine_ms: dict[str, float] = field(default_factory=dict)
     skipped_queries: dict[str, str] = field(default_factory=dict)
     writer_rss_mb: float = 0.0  # peak of the process loading the store
     validate_rss_mb: float = 0.0  # peak of the re-validation process and the ones it starts

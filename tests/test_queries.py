@@ -11,6 +11,7 @@ import pytest
 import requests
 from conftest import oxigraph_server
 
+from fiscal_kg.ingest import load_paths
 from fiscal_kg.queries import (
     NamedQuery,
     QueryError,
@@ -199,6 +200,29 @@ def test_validation_findings(sample_store) -> None:
     assert {r["unitName"] for r in cangxi} == {CANGXI}
     assert len(cangxi) == len([r for r in findings if r["unitName"] == CANGXI])
     assert ("NARR-CODE-AMOUNT", 552) in {(r["ruleId"], r["line"]) for r in cangxi}
+
+
+def test_findings_by_report(sample_store, sample_paths) -> None:
+    counts = {r["unitName"]: (r["violations"], r["warnings"], r["infos"], r["validated"])
+              for r in rows(sample_store, "findings-by-report")}
+    assert counts == {  # the samples' findings (22 Violations, 32 Warnings, 36 Infos)
+        URUMQI: (5, 3, 12, True), KIZILSU: (10, 3, 2, True), QITAI: (0, 9, 3, True),
+        CANGXI: (7, 14, 15, True), ATUSHI: (0, 3, 4, True)}
+    # the same numbers as the findings listed one by one
+    for r in rows(sample_store, "findings-by-report", unit="苍溪"):
+        listed = rows(sample_store, "validation-findings", unit="苍溪")
+        assert [sum(f["severityName"] == s for f in listed) for s in
+                ("Violation", "Warning", "Info")] == [r["violations"], r["warnings"], r["infos"]]
+    # a report loaded again after validation is "not validated" until validated again
+    store = OxigraphStore()
+    store.add_quads(sample_store.quads())
+    atushi = next(p for p in sample_paths if p.name.startswith("000"))
+    load_paths(store, [atushi], quiet=True, force=True)
+    after = by(rows(store, "findings-by-report"), "unitName")
+    assert (after[ATUSHI]["violations"], after[ATUSHI]["infos"], after[ATUSHI]["validated"]) == (
+        0, 0, False)
+    assert (after[CANGXI]["violations"], after[CANGXI]["validated"]) == (7, True)
+    assert [r["unitName"] for r in rows(store, "findings-by-report", year="2024")] == [QITAI]
 
 
 def test_where_from(sample_store) -> None:
