@@ -103,13 +103,13 @@ def test_the_findings_views_csv_download_escapes_the_unit(planted_store: Path) -
 
     from fiscal_kg.queries import named_queries
     from fiscal_kg.report.query_page import csv_bytes, parse_results
-    from fiscal_kg.store import OxigraphStore
 
-    with OxigraphStore(planted_store, read_only=True) as store:  # the engine's JSON, as served
-        # pyoxigraph's own SPARQL JSON writer, as the engine's: the protocol serialises no results
-        answer = store.raw.query(named_queries()["documents"].text,
-                                 use_default_graph_as_union=True)
-        body = answer.serialize(format=ox.QueryResultsFormat.JSON)
+    # the engine's JSON, as served: pyoxigraph's own SPARQL JSON writer on the store directory
+    # (the endpoint's engine is pyoxigraph; the Store protocol serialises no results)
+    engine = ox.Store.read_only(str(planted_store))
+    answer = engine.query(named_queries()["documents"].text, use_default_graph_as_union=True)
+    body = answer.serialize(format=ox.QueryResultsFormat.JSON)
+    del answer, engine
     download = csv_bytes(parse_results("application/sparql-results+json", body))
     [row] = _csv(download.decode("utf-8-sig"))
     assert row["unitName"] == "'" + PLANTED and row["tables"] == "8"

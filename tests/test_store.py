@@ -112,7 +112,7 @@ def test_failed_replace_leaves_the_old_graph(report_and_graph, monkeypatch) -> N
 
     # The replacement update itself fails after its DELETE and INSERT parts ran:
     # Oxigraph runs the whole update as one transaction, so nothing of it stays.
-    raw = store.raw  # the embedded store's internals: its pyoxigraph store, made to fail
+    raw = store._store  # the embedded store's internals: its pyoxigraph store, made to fail
 
     class FailingStore:
         def __getattr__(self, name: str):
