@@ -84,3 +84,46 @@ def time_shares(left: float, sizes: Sequence[int]) -> tuple[float, float]:
     hard = max(0.0, left - SETUP_RESERVE_S * (len(sizes) - 1))
     share = left * max(sizes[0] / sum(sizes), MIN_SHARE)
     return hard, min(hard, share)
+
+
+# -- the Virtuoso phase (bench.virtuoso_phase), inside the budget ----------------------------
+
+VIRTUOSO_SHARE = 1 / 3  # of --budget kept for the Virtuoso phase until it runs (at 1,000
+# reports ≈ 150 s of 480: extract --validate, server start, bulk load, each query cold and warm)
+SERVER_START_S = 10.0  # a new Virtuoso database: a few seconds here
+EXTRACT_PER_LOAD_VALIDATE = 1.0  # extract --validate ≈ `load --validate` (parse + shapes)
+BULK_PER_LOAD = 0.5  # Virtuoso's bulk load ≈ 0.4 × the embedded load (20.6 s vs 54.1 s)
+QUERY_FACTOR = 1.5  # the named queries on Virtuoso ≈ 1.25× the embedded ones in all (HTTP,
+# JSON, rdflib terms; 17 s against 14 s at 1,000 reports)
+COLD_EXTRA_S = 0.5  # a query's first run on Virtuoso: its plan compiled (up to 2 s; 20 s in all
+# for the first runs at 1,000 reports)
+
+
+def virtuoso_reserve(budget_s: float, size: int, virtuoso_size: int, sizes: Sequence[int],
+                     installed: bool) -> float:
+    """Seconds of the budget kept for the Virtuoso phase while ``size`` is measured: a share
+    of it for the sizes up to the phase's own (it runs right after its size); none when it
+    will not run."""
+    if not installed or virtuoso_size not in sizes or size > virtuoso_size:
+        return 0.0
+    return budget_s * VIRTUOSO_SHARE
+
+
+def virtuoso_clock(left_s: float, size: int, later_sizes: Sequence[int]) -> Clock:
+    """The Virtuoso phase's time: all that is left after its size, but the larger sizes'
+    part of it (in proportion to their reports, as ``time_shares`` shares it)."""
+    hard = max(0.0, left_s - SETUP_RESERVE_S * len(later_sizes))
+    if later_sizes:
+        hard = min(hard, left_s * size / (size + sum(later_sizes)))
+    return Clock(hard, hard)
+
+
+def project_virtuoso(phases: dict[str, float]) -> dict[str, float]:
+    """The Virtuoso phase's steps projected from the embedded phases' medians at the same size
+    (``SizeResult.phase_medians``): "load" (extract --validate, server start, bulk load), "cold"
+    (every query once, plans compiled) and "run" (every query once more)."""
+    queries = [v for k, v in phases.items() if k.startswith("query:")]
+    load = (EXTRACT_PER_LOAD_VALIDATE * phases.get("load-validate", phases.get("load", 0.0))
+            + BULK_PER_LOAD * phases.get("load", 0.0) + SERVER_START_S)
+    run = QUERY_FACTOR * sum(queries)
+    return {"load": load, "cold": run + COLD_EXTRA_S * len(queries), "run": run}

@@ -16,11 +16,12 @@ from dataclasses import asdict
 from pathlib import Path
 
 from bench import corpus as bench_corpus
-from bench.budget import DEFAULT_BUDGET_S, time_shares
+from bench.budget import DEFAULT_BUDGET_S, time_shares, virtuoso_clock, virtuoso_reserve
 from bench.measure import run_size
 from bench.phases import timed
 from bench.render import render
 from bench.results import Bench
+from bench.virtuoso import installed as virtuoso_installed
 
 
 def machine_info() -> dict[str, str]:
@@ -90,8 +91,9 @@ def run_bench(args: argparse.Namespace) -> Bench:
             )
             config["generate_s"], config["corpus_info"] = seconds, info
             config["corpus"], config["history"] = corpus.to_json(), history
-            if args.budget > 0:
-                left = args.budget - (time.perf_counter() - start)
+            if args.budget > 0:  # less the Virtuoso phase's share while it is still to come
+                left = args.budget - (time.perf_counter() - start) - virtuoso_reserve(
+                    args.budget, size, args.virtuoso_size, args.sizes, virtuoso_installed())
                 config["hard_s"], config["share_s"] = time_shares(left, args.sizes[i:])
             say(f"bench: {size} reports, up to {args.runs} run(s) ...")
             result = run_size(config)
@@ -99,9 +101,12 @@ def run_bench(args: argparse.Namespace) -> Bench:
                 from bench.virtuoso_phase import virtuoso_phase
 
                 say(f"bench: Virtuoso phase at {size} reports (shards, bulk load, queries) ...")
+                clock = (virtuoso_clock(args.budget - (time.perf_counter() - start), size,
+                                        args.sizes[i + 1:]) if args.budget > 0 else None)
                 result.virtuoso = virtuoso_phase(corpus_dir, scratch, workers=args.workers,
                                                  runs=args.runs,
-                                                 query_timeout_s=args.query_timeout)
+                                                 query_timeout_s=args.query_timeout,
+                                                 clock=clock, phases=result.phase_medians())
             bench.results.append(result)
             history.append({"size": size, "phases": result.phase_medians()})
             shutil.rmtree(corpus_dir, ignore_errors=True)

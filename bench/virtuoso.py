@@ -28,6 +28,8 @@ from pathlib import Path
 
 import requests
 
+from fiscal_kg.processes import stop_process
+
 VIRTUOSO_T = "/usr/bin/virtuoso-t"
 ISQL = "/usr/bin/isql-vt"
 START_TIMEOUT_S = 120  # a new database is created on the first start: a few seconds here
@@ -230,12 +232,7 @@ class Virtuoso:
                 )  # fmt: skip
                 proc.wait(timeout=60)
             except subprocess.TimeoutExpired:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=30)
+                stop_process(proc, timeout=30)
         if self._own_dir:
             shutil.rmtree(self.dir, ignore_errors=True)
 

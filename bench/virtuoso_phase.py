@@ -1,15 +1,21 @@
 """The bench's Virtuoso phase: the scale path measured on the same synthetic corpus.
 
 At ``--virtuoso-size`` reports (default 1,000) and only where Debian's Virtuoso is installed
-(else the phase says "skipped: not installed"): extract the corpus into N-Quads shards
-(``fiscal_kg.shards.extract``, the loader's parallel parsers, no store), start a throwaway
-server (``bench.virtuoso``), bulk-load the shards (``fiscal_kg.virtuoso_bulk.bulk_load``:
-``ld_add`` + ``rdf_loader_run()`` + ``checkpoint`` + the ``load_list`` and quad-count checks),
-measure the server's database files on disk, link the units on the server
-(``fiscal_kg.linking.link_store`` through SPARQL Update, untimed, as the embedded phase links
-its store), then time every named query the embedded phase times (``bench.phases``'s list and
-parameter values) through the SPARQL endpoint, ``runs`` times each (their SPARQL 1.1 forms:
-Virtuoso has no LATERAL).
+(else the phase says "skipped: not installed"): extract the corpus into N-Quads shards with
+their findings (``fiscal_kg.shards.extract(validate=True)``: ``fiscal-kg extract --validate``,
+the loader's parallel parsers running the shapes, no store), start a throwaway server
+(``bench.virtuoso``), bulk-load the shards (``fiscal_kg.virtuoso_bulk.bulk_load``: ``ld_add`` +
+``rdf_loader_run()`` + ``checkpoint`` + the ``load_list`` and quad-count checks; the findings
+come in as the validation graph), measure the server's database files on disk, link the units
+on the server (``fiscal_kg.linking.link_store`` through SPARQL Update, as ``fiscal-kg link
+--endpoint`` does), then time every named query the embedded phase times (``bench.phases``'s
+list and parameter values) through the SPARQL endpoint, once cold and up to ``runs`` times warm
+(their SPARQL 1.1 forms: Virtuoso has no LATERAL).
+
+Within ``make bench``'s ``--budget`` (``bench.budget``: a share of it is kept for the phase
+until its size has run; then it has what is left): the extract and load are skipped when their
+projection from the same size's embedded medians does not fit, and warm query runs stop when
+the next would not.
 """
 
 from __future__ import annotations
@@ -17,6 +23,10 @@ from __future__ import annotations
 import shutil
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bench.budget import Clock
 
 BUFFERS = 60_000  # 8 KB pages (≈ 470 MB): the 1,000-report corpus's ≈ 5M quads stay in memory
 
@@ -26,30 +36,43 @@ def _mb(paths: list[Path]) -> float:
 
 
 def virtuoso_phase(corpus_dir: Path, scratch: Path, *, workers: int, runs: int,
-                   query_timeout_s: float, embedded: bool = False) -> dict:
+                   query_timeout_s: float, embedded: bool = False, clock: Clock | None = None,
+                   phases: dict[str, float] | None = None) -> dict:
     """The phase's figures as plain data (bench.json), or ``{"skipped": reason}``. With
     ``embedded`` (the standalone run below), the same shards also go into an embedded store
-    whose queries are timed the same way, in this process, beside the server's."""
+    whose queries are timed the same way, in this process, beside the server's. With ``clock``
+    (the bench's time budget) and ``phases`` (the embedded medians at this size), what would
+    not fit is not run."""
     from bench.virtuoso import Virtuoso, installed
 
     if not installed():
         return {"skipped": "not installed (Debian's virtuoso-opensource: /usr/bin/virtuoso-t, "
                            "/usr/bin/isql-vt)"}
+    from bench.budget import project_virtuoso
     from bench.phases import WARM_UP, run_query, runnable_queries, timed
     from fiscal_kg.linking import link_store
     from fiscal_kg.shards import extract
     from fiscal_kg.store.remote import RemoteStore
     from fiscal_kg.virtuoso_bulk import Isql, bulk_load
 
+    guess = project_virtuoso(phases or {})
+    if clock is not None and phases and guess["load"] > clock.left():
+        return {"skipped": f"not measured: extract --validate and bulk load projected "
+                           f"{guess['load']:,.0f} s, {max(0.0, clock.left()):,.0f} s of the "
+                           "time budget left"}
+    start = time.perf_counter()
     paths = sorted(corpus_dir.glob("*.txt"))
+    budget = {"budget_s": clock.left()} if clock is not None else {}
     shards = scratch / f"shards-{len(paths)}"
-    out: dict = {"reports": len(paths), "query_ms": {}, "rows": {}, "errors": {}}
+    out: dict = {"reports": len(paths), "query_ms": {}, "rows": {}, "errors": {}, **budget}
     try:
-        out["extract_s"], done = timed(lambda: extract(paths, shards, workers=workers))
+        out["extract_s"], done = timed(lambda: extract(paths, shards, workers=workers,
+                                                       validate=True))
         manifest = done.manifest  # type: ignore[attr-defined]
         out["extracted"] = len(manifest.reports)
         out["shards"] = len(manifest.shards)
         out["quads"] = sum(s.quads for s in manifest.shards)
+        out["findings_quads"] = sum(manifest.validation.values())
         out["shard_mb"] = _mb(list(shards.iterdir()))
         if embedded:
             out["embedded"] = _embedded(shards, scratch, runs)
@@ -63,11 +86,18 @@ def virtuoso_phase(corpus_dir: Path, scratch: Path, *, workers: int, runs: int,
             remote = RemoteStore(server.sparql_url, update_endpoint=server.sparql_url,
                                  timeout=int(query_timeout_s))
             out["link_s"], _ = timed(lambda: link_store(remote))
-            _time_queries(remote, out, runs, WARM_UP, runnable_queries, run_query)
+            need = guess["cold"] + guess["run"]  # the cold run and one warm run
+            if clock is not None and phases and need > clock.left():
+                out["queries_skipped"] = (f"projected {need:,.0f} s, "
+                                          f"{max(0.0, clock.left()):,.0f} s of the time budget "
+                                          "left")
+            else:
+                _time_queries(remote, out, runs, WARM_UP, runnable_queries, run_query, clock)
     except Exception as exc:  # reported in the table, not a traceback mid-bench
         out["error"] = f"{type(exc).__name__}: {exc}"[:400]
     finally:
         shutil.rmtree(shards, ignore_errors=True)
+    out["seconds"] = time.perf_counter() - start
     return out
 
 
@@ -93,13 +123,23 @@ def _embedded(shards: Path, scratch: Path, runs: int) -> dict:
     return out
 
 
-def _time_queries(remote, out: dict, runs: int, warm_up: str, runnable, run_query) -> None:
+def _time_queries(remote, out: dict, runs: int, warm_up: str, runnable, run_query,
+                  clock: Clock | None = None) -> None:
     """Each query once cold (the server compiles and caches its plan: the first run of a
-    query costs up to seconds more), then ``runs`` times warm."""
+    query costs up to seconds more), then ``runs`` times warm, while the next run fits in
+    ``clock``'s time."""
     queries, skipped = runnable()
     remote.query(warm_up)
     out["cold_ms"] = {}
+    out["query_runs"] = 0
+    last = 0.0
     for run in range(runs + 1):
+        if run > 1 and clock is not None and not clock.another_run_fits(last):
+            out["runs_stopped"] = (f"{run - 1} of {runs} warm run(s): another would not fit in "
+                                   "the time budget")
+            break
+        begun = time.perf_counter()
+        out["query_runs"] = run
         for name, query in queries.items():
             if name in out["errors"]:
                 continue
@@ -115,6 +155,7 @@ def _time_queries(remote, out: dict, runs: int, warm_up: str, runnable, run_quer
             else:
                 out["query_ms"].setdefault(name, []).append(ms)
             out["rows"][name] = len(result.rows)
+        last = time.perf_counter() - begun
     out["skipped_queries"] = skipped
 
 
@@ -140,8 +181,12 @@ def virtuoso_lines(results: list) -> list[str]:
         quads = v.get("quads", 0)
         failed = v.get("failed_shards") or {}
         lines.append(
-            f"{head} (Virtuoso Open Source 7.2, Debian; the same corpus): extract "
+            f"{head} (Virtuoso Open Source 7.2, Debian; the same corpus; the phase "
+            f"{v.get('seconds', 0):.0f} s"
+            + (f" of the {v['budget_s']:,.0f} s the time budget left it" if v.get("budget_s")
+               else "") + "): extract --validate "
             f"{v['extracted']} reports into {v['shards']} N-Quads shards ({quads:,} quads, "
+            f"of which {v.get('findings_quads', 0):,} the findings' validation graph; "
             f"{v['shard_mb']:,.0f} MB) {v['extract_s']:.1f} s without a store; bulk load "
             f"(ld_add + rdf_loader_run + checkpoint + load_list and quad-count checks) "
             f"{v['load_s']:.1f} s ({quads / v['load_s']:,.0f} quads/s"
@@ -151,6 +196,11 @@ def virtuoso_lines(results: list) -> list[str]:
             + (f" (embedded store {r.store_mb:,.0f} MB)" if r.store_mb else "")
             + f"; linking on the server {v['link_s']:.1f} s"
             + (f"; FAILED shards: {', '.join(sorted(failed))}" if failed else "")
+            + (f"; queries not timed: {v['queries_skipped']}" if v.get("queries_skipped")
+               else "")
+            + (f"; {v['runs_stopped']}" if v.get("runs_stopped") else "")
+            + (f"; validation-findings {v['rows']['validation-findings']:,} rows"
+               if "validation-findings" in v.get("rows", {}) else "")
             + (f"; stopped: {v['error']}" if v.get("error") else ""))
         lines.append("")
         mine = v.get("embedded")

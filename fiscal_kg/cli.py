@@ -1,8 +1,8 @@
 """``fiscal-kg``: load reports, validate, query, export, serve, link, report, review, demo.
 
 Every subcommand works on the embedded store (``--store DIR``, default
-$FISCAL_KG_STORE or ./fiscal-kg-store); ``load``, ``query`` and ``export``
-also work on a remote SPARQL 1.1 store (``--endpoint``, ``--update-endpoint``,
+$FISCAL_KG_STORE or ./fiscal-kg-store); ``load``, ``query``, ``export`` and
+``link`` also work on a remote SPARQL 1.1 store (``--endpoint``, ``--update-endpoint``,
 ``--gsp``).
 """
 
@@ -109,6 +109,11 @@ def cmd_bench() -> int:
 
 
 def cmd_link(args: argparse.Namespace) -> int:
+    if (args.endpoint or args.update_endpoint or args.gsp) and not (
+            args.endpoint and args.update_endpoint):  # it reads units, then writes two graphs
+        print("fiscal-kg link: a remote store is linked through SPARQL: give --endpoint URL "
+              "and --update-endpoint URL", file=sys.stderr)
+        return 2
     with _store(args) as store:
         results = run_linking(store, args.wikidata)
     if results is None:
@@ -309,6 +314,11 @@ def build_parser() -> argparse.ArgumentParser:
     remote.add_argument("--endpoint", metavar="URL", help="remote SPARQL query endpoint")
     remote.add_argument("--update-endpoint", metavar="URL", help="remote SPARQL update endpoint")
     remote.add_argument("--gsp", metavar="URL", help="remote Graph Store Protocol endpoint")
+    pdfs = argparse.ArgumentParser(add_help=False)  # serve and report: the findings' page crops
+    pdfs.add_argument("--source", action="append", default=[], metavar="FILE|DIR",
+                      help="where the reports' PDFs are (searched by file name, checked by "
+                      "SHA-256; repeatable; default: none): their page crops go beside the rows "
+                      "and findings of the findings view")
 
     parser = argparse.ArgumentParser(
         prog="fiscal-kg", description="Chinese budget disclosures as a linked-data knowledge graph."
@@ -370,7 +380,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "as UTF-8 (--format xlsx gives a workbook)")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("serve", parents=[common], help="SPARQL endpoint + query page on 127.0.0.1")
+    p = sub.add_parser("serve", parents=[common, pdfs],
+                       help="SPARQL endpoint + query page on 127.0.0.1")
     p.add_argument("--port", type=int, default=7878, help="port on 127.0.0.1 (default 7878)")
     p.add_argument("--timeout", type=float, default=30.0,
                    help="query time limit in seconds (default 30)")
@@ -384,19 +395,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="let queries use SERVICE <URL> (repeatable; default: SERVICE refused)")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1; see README, Security)")
-    p.add_argument("--source", action="append", default=[], metavar="FILE|DIR",
-                   help="where the reports' PDFs are, for the page crops of the findings view "
-                   "at /findings/ (searched by file name, checked by SHA-256; default: none)")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("report", parents=[common],
+    p = sub.add_parser("report", parents=[common, pdfs],
                        help="the findings view: static HTML pages of reports and findings")
     p.add_argument("--out", metavar="DIR", required=True, help="folder to write the pages to")
     p.add_argument("--document", action="append", default=[], metavar="REPORT",
                    help="only this report (IRI, id:doc/… or file name; repeatable)")
-    p.add_argument("--source", action="append", default=[], metavar="FILE|DIR",
-                   help="where the reports' PDFs are (searched by file name, checked by "
-                   "SHA-256): their page crops go beside the rows and findings")
     p.add_argument("--annotate", action="store_true",
                    help="also write each PDF found under --source with its findings boxed "
                    "and annotated (…/REPORT.annotated.pdf)")
@@ -408,7 +413,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", default="", help="the reviewer's note")
     p.set_defaults(func=cmd_review)
 
-    p = sub.add_parser("link", parents=[common], help="link units to divisions and Wikidata")
+    p = sub.add_parser("link", parents=[common, remote],
+                       help="link units to divisions and Wikidata (the embedded store, or a "
+                       "remote one: --endpoint with --update-endpoint)")
     p.add_argument("--wikidata", metavar="URL", help="Wikidata SPARQL endpoint for P442 look-ups")
     p.set_defaults(func=cmd_link)
 

@@ -30,6 +30,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from fiscal_kg.processes import stop_process
+
 WATCH_INTERVAL_S = 0.1
 MAX_KEPT = 32  # idle connections to the child kept open (queries run 8 at a time)
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -203,13 +205,8 @@ class Engine:
         self._spawner.shutdown(wait=False)
         with self._lock:
             proc = self.proc
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        if proc is not None:
+            stop_process(proc, timeout=10)
 
     def request(self, path: str, body: bytes, headers: dict[str, str], deadline: float,
                 max_bytes: int) -> EngineAnswer:  # fmt: skip

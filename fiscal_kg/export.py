@@ -9,6 +9,7 @@ English (``fiscal_kg/report/spreadsheet.py``); ``--excel`` starts a CSV file wit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -71,19 +72,12 @@ def _rows(result: QueryResult) -> list[dict[str, str]]:
     return [{k: _text(v) for k, v in row.items()} for row in result.dicts()]
 
 
-def export_facts_csv(store: Store, out: IO[str]) -> int:
-    """One row per amount fact and per narrative claim; returns the row count."""
+def export_csv(store: Store, fmt: str, out: IO[str]) -> int:
+    """The CSV table of ``fmt`` (CSV_TABLES) with its header row; returns the row count."""
+    columns, table_rows = CSV_TABLES[fmt]
     writer = csv_safe.writer(out)  # no cell opens as a formula
-    writer.writerow(FACT_COLUMNS)
-    rows = fact_rows(store)
-    writer.writerows(rows)
-    return len(rows)
-
-
-def export_indicators_csv(store: Store, out: IO[str]) -> int:
-    writer = csv_safe.writer(out)  # no cell opens as a formula
-    writer.writerow(INDICATOR_COLUMNS)
-    rows = indicator_rows(store)
+    writer.writerow(columns)
+    rows = table_rows(store)
     writer.writerows(rows)
     return len(rows)
 
@@ -110,6 +104,14 @@ def indicator_rows(store: Store) -> list[list[str]]:
         r["targetUnit"], r["targetText"], r["weight"], r["actual"], r["actualValue"],
         r["actualUnit"], r["score"], r["line"],
     ] for r in _rows(store.query(export_query("indicators")))]  # fmt: skip
+
+
+# the CSV formats: ``csv`` one row per amount fact and per narrative claim, ``indicators-csv``
+# one per performance indicator
+CSV_TABLES: dict[str, tuple[list[str], Callable[[Store], list[list[str]]]]] = {
+    "csv": (FACT_COLUMNS, fact_rows),
+    "indicators-csv": (INDICATOR_COLUMNS, indicator_rows),
+}
 
 
 def finding_rows(store: Store) -> list[list[str]]:
@@ -167,18 +169,17 @@ def export_to(store: Store, fmt: str, out_path: Path | None, stdout: IO[str], *,
             with out_path.open("wb") as fh:
                 counts = export_xlsx(store, fh)
         return ", ".join(f"{name}: {n} row(s)" for name, n in counts.items())
-    if fmt in ("csv", "indicators-csv"):
-        writer = export_facts_csv if fmt == "csv" else export_indicators_csv
+    if fmt in CSV_TABLES:
         if out_path is None:
             if excel:
                 stdout.write("\ufeff")
-            count = writer(store, stdout)
+            count = export_csv(store, fmt, stdout)
         else:
             # --excel: a UTF-8 BOM, without which Excel reads the file as the local
             # code page (mojibake); off by default so scripts get plain UTF-8
             encoding = "utf-8-sig" if excel else "utf-8"
             with out_path.open("w", encoding=encoding, newline="") as fh:
-                count = writer(store, fh)
+                count = export_csv(store, fmt, fh)
         return f"{count} row(s)"
     if out_path is None:
         export_rdf(store, fmt, stdout.buffer, graph_iri)  # type: ignore[attr-defined]

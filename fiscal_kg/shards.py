@@ -5,7 +5,9 @@
 ``shard-00001.nq`` … (``.nq.gz`` with gzip), the ontology and code lists as
 ``reference.nq``, and a manifest (``manifest.json``, ``manifest.tsv``) with one row per
 report: source file, its SHA-256, document IRI (= its named graph), quad count, shard.
-A shard holds exactly the named graphs the embedded load writes per report.
+A shard holds exactly the named graphs the embedded load writes per report. With
+``--validate`` the workers also run the shapes on each report, as ``load --validate`` does, and
+the findings go into ``validation.nq``, the validation graph (``fiscal_kg.shard_findings``).
 
 The same files feed the embedded store (``fiscal-kg load --from-shards DIR``, checked
 against the manifest), ``oxigraph load --location STORE --file DIR/shard-00001.nq``,
@@ -31,12 +33,17 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from loaders.vocab import VALIDATION_GRAPH
+
 if TYPE_CHECKING:
+    from fiscal_kg.ingest import LoadSummary
     from fiscal_kg.store import Store
+    from fiscal_kg.validation.findings import Finding
 
 FORMAT = "fiscal-kg-shards/1"
 SHARD_QUADS = 250_000  # per shard: ≈ 50 reports, the size of one embedded bulk-load batch
 REFERENCE_SHARD = "reference.nq"
+VALIDATION_SHARD = "validation.nq"  # with --validate: the validation graph, after the reports
 MANIFEST_JSON = "manifest.json"
 MANIFEST_TSV = "manifest.tsv"
 TSV_COLUMNS = ("shard", "file", "sha256", "document", "quads")
@@ -51,7 +58,8 @@ class ReportRow:
     document: str
     quads: int
     shard: str
-    summary: dict[str, object] = field(default_factory=dict)  # unit, year, kind, counts
+    summary: dict[str, object] = field(default_factory=dict)  # unit, year, kind, counts;
+    # with --validate "findings" (its report-scoped ones), or "validation_error"
 
 
 @dataclass
@@ -70,19 +78,27 @@ class Manifest:
     reports: list[ReportRow] = field(default_factory=list)
     reference: dict[str, int] = field(default_factory=dict)  # graph IRI -> quads
     errors: list[dict[str, str]] = field(default_factory=list)  # {"file", "error"}
+    validation: dict[str, int] = field(default_factory=dict)  # with --validate: its quads
 
     def graph_quads(self) -> dict[str, int]:
         """Quads per named graph, over every shard."""
-        return {**self.reference, **{r.document: r.quads for r in self.reports}}
+        return {**self.reference, **self.validation,
+                **{r.document: r.quads for r in self.reports}}
 
     def graphs_of(self, shard: str) -> list[str]:
         if shard == self.reference_shard:
             return list(self.reference)
+        if shard == self.validation_shard:
+            return list(self.validation)
         return [r.document for r in self.reports if r.shard == shard]
 
     @property
     def reference_shard(self) -> str:
         return shard_name(REFERENCE_SHARD, self.compression)
+
+    @property
+    def validation_shard(self) -> str:
+        return shard_name(VALIDATION_SHARD, self.compression)
 
 
 def shard_name(name: str, compression: str) -> str:
@@ -165,19 +181,23 @@ def _prepare(out: Path) -> None:
         raise OSError(f"{out} is a non-empty folder without a shard manifest: give an empty "
                       "or new folder")
     for p in entries:
-        if p.name.startswith(("shard-", "reference.nq", "manifest.")) or p.suffix == ".part":
+        if (p.name.startswith(("shard-", REFERENCE_SHARD, VALIDATION_SHARD, "manifest."))
+                or p.suffix == ".part"):
             p.unlink()
 
 
 def extract(paths: Sequence[str | Path], out: str | Path, *, workers: int | None = None,
-            shard_quads: int = SHARD_QUADS, compress: bool = False, quiet: bool = True
-            ) -> Extraction:
+            shard_quads: int = SHARD_QUADS, compress: bool = False, quiet: bool = True,
+            validate: bool = False) -> Extraction:
     """Parse the reports of ``paths`` (files or folders) in parallel and write them to ``out``
     as shards with a manifest. A file that fails (or claims the same document as an earlier
-    file) is named on stderr and in the manifest's errors; the others are written."""
+    file) is named on stderr and in the manifest's errors; the others are written. With
+    ``validate``, the workers validate each report and the findings go into ``validation.nq``
+    (``fiscal_kg.shard_findings``)."""
     from fiscal_kg.ingest import parse_files, report_files
     from fiscal_kg.progress import progress
     from fiscal_kg.replacement import RunClaims
+    from fiscal_kg.shard_findings import unit_of
     from loaders.version import loader_version
 
     out = Path(out)
@@ -192,6 +212,8 @@ def extract(paths: Sequence[str | Path], out: str | Path, *, workers: int | None
     failed: list[tuple[str, str]] = []
     pending: list[tuple[ReportRow, str]] = []
     claims = RunClaims()
+    findings: list[Finding] = []  # with validate: the written reports' report-scoped ones
+    units: dict[str, str] = {}  # with validate: document → unit, for the unit-scoped rules
 
     def flush() -> None:
         name = shard_name(f"shard-{len(manifest.shards):05d}.nq", compression)
@@ -206,7 +228,7 @@ def extract(paths: Sequence[str | Path], out: str | Path, *, workers: int | None
     bar = progress(len(files), "reports parsed", quiet=quiet)
     with bar:
         size = 0
-        for parsed in parse_files(files, workers):
+        for parsed in parse_files(files, workers, validate):
             bar.update()
             reason = parsed.error
             if reason is None:
@@ -219,6 +241,14 @@ def extract(paths: Sequence[str | Path], out: str | Path, *, workers: int | None
             row = ReportRow(parsed.path, str(s.get("sha256", "")), parsed.graph_iri,
                             int(s["triples"]), "",  # type: ignore[call-overload]
                             {k: v for k, v in s.items() if k not in ("triples", "sha256")})
+            if validate:
+                units[parsed.graph_iri] = unit_of(parsed.graph_iri, parsed.nquads)
+                if parsed.findings is not None:
+                    row.summary["findings"] = len(parsed.findings)
+                    findings.extend(parsed.findings)
+                else:
+                    bar.write(f"{parsed.path}: extracted but not validated "
+                              f"({s.get('validation_error', 'not validated')})", file=sys.stderr)
             pending.append((row, ground_nquads(parsed.graph_iri, parsed.nquads)))
             size += row.quads
             if size >= shard_quads:
@@ -226,9 +256,28 @@ def extract(paths: Sequence[str | Path], out: str | Path, *, workers: int | None
                 size = 0
         if pending:
             flush()
+    if validate:
+        _write_findings(out, manifest, findings, units)
     manifest.errors = [{"file": f, "error": e} for f, e in failed]
     write_manifest(out, manifest)
     return Extraction(manifest, failed)
+
+
+def _write_findings(out: Path, manifest: Manifest, findings: list[Finding],
+                    units: dict[str, str]) -> None:
+    """``validation.nq``: the workers' findings and the unit-scoped rules' over the reports of
+    the shards just written (read back only where a unit has several reports)."""
+    from fiscal_kg.shard_findings import findings_nquads, shared_units, unit_findings
+
+    wanted = shared_units(units)
+    graphs = (graph for shard in manifest.shards[1:]
+              if wanted.intersection(manifest.graphs_of(shard.name))
+              for graph in split_graphs(shard_text(out, shard)))
+    text = findings_nquads(findings + unit_findings(graphs, units))
+    name = manifest.validation_shard
+    manifest.validation = {str(VALIDATION_GRAPH): text.count("\n")}
+    manifest.shards.append(ShardRow(name, _write(out / name, text, manifest.compression),
+                                    text.count("\n"), 1))
 
 
 def write_manifest(out: Path, manifest: Manifest) -> None:
@@ -263,7 +312,7 @@ def read_manifest(folder: str | Path) -> Manifest:
         data["loader_version"], data["compression"],
         [ShardRow(**s) for s in data["shards"]],
         [ReportRow(**r) for r in data["reports"]],
-        dict(data["reference"]), list(data["errors"]))
+        dict(data["reference"]), list(data["errors"]), dict(data.get("validation", {})))
 
 
 def shard_bytes(folder: Path, shard: ShardRow) -> bytes:
@@ -322,14 +371,16 @@ def shard_graphs(folder: Path, manifest: Manifest, shard: ShardRow) -> list[tupl
 
 
 def load_shards(store: Store, folder: str | Path, *, replace: bool = False, force: bool = False,
-                quiet: bool = False) -> object:
+                quiet: bool = False) -> LoadSummary:
     """Put the shards of ``folder`` into ``store`` (``Store.put_reports``: new reports through
     the bulk loader, stored ones replaced one transaction each), each shard checked against the
     manifest first (SHA-256, its graphs, their quad counts); a shard that differs is named and
     not loaded. The reference shard is checked too, and the store then loads its reference data
     as every load does (``ensure_reference_data``). Reports are refused as ``fiscal-kg load``
-    refuses files (``replacement``); a replaced report's old findings are dropped. Returns an
-    ``ingest.LoadSummary``."""
+    refuses files (``replacement``); a replaced report's old findings are dropped. Shards
+    written with ``--validate`` bring the loaded reports' findings, merged into the store's
+    validation report as ``load --validate`` merges them (``shard_findings.merge_findings``;
+    ``summary.findings``). Returns an ``ingest.LoadSummary``."""
     from fiscal_kg.ingest import LoadSummary, Parsed, forget_findings
     from fiscal_kg.replacement import refusal, stored_reports
 
@@ -337,6 +388,7 @@ def load_shards(store: Store, folder: str | Path, *, replace: bool = False, forc
     manifest = read_manifest(folder)
     summary = LoadSummary()
     rows = {r.document: r for r in manifest.reports}
+    findings: str | None = None  # validation.nq, checked
     for shard in manifest.shards:
         try:
             graphs = shard_graphs(folder, manifest, shard)
@@ -346,13 +398,16 @@ def load_shards(store: Store, folder: str | Path, *, replace: bool = False, forc
                 if graph in rows:
                     summary.failed.append(Parsed(rows[graph].file, error=str(exc),
                                                  graph_iri=graph))
-            if shard.name == manifest.reference_shard:
+            if shard.name in (manifest.reference_shard, manifest.validation_shard):
                 summary.failed.append(Parsed(shard.name, error=str(exc)))
             continue
         if shard.name == manifest.reference_shard:
             # checked, but the store writes its reference data its own way (the embedded store
             # keeps the ontology's blank nodes, as every other load leaves them)
             store.ensure_reference_data()  # type: ignore[attr-defined]
+            continue
+        if shard.name == manifest.validation_shard:  # merged once the reports are in
+            findings = graphs[0][1] if graphs else ""
             continue
         stored = stored_reports(store, [g for g, _ in graphs])  # type: ignore[arg-type]
         todo: list[tuple[Parsed, str]] = []
@@ -379,4 +434,23 @@ def load_shards(store: Store, folder: str | Path, *, replace: bool = False, forc
                 parsed.error = f"{parsed.path}: {error}"
                 summary.failed.append(parsed)
                 print(parsed.error, file=sys.stderr)
+    if manifest.validation:
+        _merge_findings(store, manifest, summary, findings)
     return summary
+
+
+def _merge_findings(store: Store, manifest: Manifest, summary: LoadSummary, text: str | None
+                    ) -> None:
+    """The loaded reports' findings from ``validation.nq`` (``text``; None: it failed its
+    check) into the store's validation report; a loaded report without them is named."""
+    from fiscal_kg.shard_findings import merge_findings
+
+    rows = {r.document: r for r in manifest.reports}
+    loaded = {p.graph_iri: p for p in summary.loaded}
+    checked = {d for d in loaded if text is not None and "findings" in rows[d].summary}
+    for doc in sorted(set(loaded) - checked):
+        reason = ("validation.nq not loaded" if text is None else
+                  rows[doc].summary.get("validation_error", "not validated"))
+        print(f"{loaded[doc].path}: loaded but not validated ({reason}); `fiscal-kg validate` "
+              "checks it", file=sys.stderr)
+    summary.findings = merge_findings(store, text or "", checked, set(loaded) - checked)

@@ -12,6 +12,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fiscal_kg.store import Store
 
 
 def add_extract_parser(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +30,10 @@ def add_extract_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--shard-quads", type=int, default=None, metavar="N",
                    help="quads per shard, about (default 250,000: ≈ 50 reports)")
     p.add_argument("--workers", type=int, default=None, help="parser processes (default 2)")
+    p.add_argument("--validate", action="store_true",
+                   help="also run the shapes on each report, as `load --validate` does, and "
+                   "write the findings as validation.nq (the validation graph; `load "
+                   "--from-shards` merges them into the store)")
     p.set_defaults(func=cmd_extract)
 
 
@@ -49,12 +59,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print("fiscal-kg extract: --shard-quads must be at least 1", file=sys.stderr)
         return 2
     done = extract(args.paths, args.shards, workers=args.workers, shard_quads=quads,
-                   compress=args.gzip, quiet=False)
+                   compress=args.gzip, quiet=False, validate=args.validate)
     m = done.manifest
     quads_written = sum(s.quads for s in m.shards)
-    print(f"wrote {len(m.reports)} report(s) in {len(m.shards) - 1} shard(s) + "
-          f"{m.reference_shard} ({quads_written:,} quads) to {args.shards}; "
-          f"{len(done.failed)} failed")
+    extra = 2 if m.validation else 1
+    print(f"wrote {len(m.reports)} report(s) in {len(m.shards) - extra} shard(s) + "
+          f"{m.reference_shard}{' + ' + m.validation_shard if m.validation else ''} "
+          f"({quads_written:,} quads) to {args.shards}; {len(done.failed)} failed")
+    if args.validate:
+        validated = sum("findings" in r.summary for r in m.reports)
+        print(f"validated {validated} of {len(m.reports)} report(s): "
+              f"{sum(int(r.summary.get('findings', 0)) for r in m.reports)} report-scoped "  # type: ignore[call-overload]
+              f"finding(s); {m.validation_shard}: {sum(m.validation.values()):,} quads")
     if not m.reports and not done.failed:
         print("fiscal-kg extract: nothing to extract: no report file (PDF, .txt, .md, .tsv, "
               f".html) in {' '.join(map(str, args.paths))}", file=sys.stderr)
@@ -64,7 +80,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_load_shards(args: argparse.Namespace, store_opener: object) -> int:
     """``load --from-shards DIR`` (``store_opener(args)`` opens the embedded store)."""
-    from fiscal_kg.shards import ShardError
+    from fiscal_kg.shards import ShardError, read_manifest
 
     if args.virtuoso and not args.from_shards:
         print("fiscal-kg load: --virtuoso loads shards: give --from-shards DIR (written by "
@@ -74,11 +90,12 @@ def cmd_load_shards(args: argparse.Namespace, store_opener: object) -> int:
         print("fiscal-kg load: give report files or --from-shards DIR, not both",
               file=sys.stderr)
         return 2
-    if args.validate:
-        print("fiscal-kg load: --from-shards does not validate; run `fiscal-kg validate` after "
-              "the load", file=sys.stderr)
-        return 2
     try:
+        if args.validate and not read_manifest(args.from_shards).validation:
+            print(f"fiscal-kg load: the shards in {args.from_shards} hold no findings: write "
+                  "them with `fiscal-kg extract --validate`, or run `fiscal-kg validate` after "
+                  "the load", file=sys.stderr)
+            return 2
         if args.virtuoso:
             return _to_virtuoso(args)
         return _to_embedded(args, store_opener)
@@ -92,12 +109,29 @@ def _to_embedded(args: argparse.Namespace, store_opener: object) -> int:
 
     with store_opener(args, must_exist=False) as store:  # type: ignore[operator]
         summary = load_shards(store, args.from_shards, replace=args.replace, force=args.force)
+        stored = _stored_findings(store) if summary.findings is not None else ""
     print(f"loaded {len(summary.loaded)} report(s) from {args.from_shards}, "
           f"{len(summary.failed)} failed")
+    if summary.findings is not None:  # shards written with --validate
+        counts = Counter(f.severity for f in summary.findings)
+        print(f"validated {len(summary.loaded)} report(s) (their findings from the shards): "
+              f"{_severities(counts)}; {stored} (`fiscal-kg query validation-findings`)")
+        return 1 if summary.failed or (args.validate and counts["Violation"]) else 0
     if summary.unvalidated:
         print(f"{summary.unvalidated} replaced report(s) not validated: their old findings "
               "were dropped; `fiscal-kg validate` checks them again")
     return 1 if summary.failed else 0
+
+
+def _severities(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{counts.get(s, 0)} {s}" for s in ("Violation", "Warning", "Info"))
+
+
+def _stored_findings(store: Store) -> str:
+    from fiscal_kg.validation.storage import severity_counts
+
+    counts, reports = severity_counts(store)
+    return f"the store holds {_severities(counts)} over {reports} report(s)"
 
 
 def _to_virtuoso(args: argparse.Namespace) -> int:
@@ -122,4 +156,7 @@ def _to_virtuoso(args: argparse.Namespace) -> int:
     print(f"bulk-loaded {len(result.loaded)} shard(s), {result.reports} report(s), "
           f"{result.quads:,} quads into Virtuoso at {args.virtuoso} in {result.seconds:.1f} s; "
           f"{len(result.failed)} shard(s) failed")
+    if result.validation:  # the shards' validation report replaced the server's
+        print(f"the validation graph is the shards' ({result.validation:,} quads), in place of "
+              "the server's (`fiscal-kg query validation-findings`)")
     return 0 if result.ok else 1

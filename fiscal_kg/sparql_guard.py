@@ -4,11 +4,12 @@ Oxigraph's parser and evaluator recurse: 1,000 nested braces (2 KB) overflow the
 server's request thread (the whole server aborts), 5,000 overflow the main thread of
 ``fiscal-kg query`` (a segmentation fault), and so do a few thousand chained operators or
 clauses (``1+1+…``, ``{} UNION {} …``, 3,000 BINDs, a DESCRIBE of 3,000 IRIs), which parse into a
-tree as deep as the chain is long. So the text is lexed once here — strings, IRIs and comments
-skipped as SPARQL's lexer skips them, without recursion — and refused with a message when it is
-too large, nested too deep or has too many tree nodes (operators, clauses, brackets), before the
-engine sees it. The limits are far above what a person writes (the named queries nest 8 deep and
-count at most 101 nodes).
+tree as deep as the chain is long. So the text is lexed once here — by
+``fiscal_kg.queries.sparql_text.lex``: strings, IRIs and comments skipped as SPARQL's lexer skips
+them, names and numbers split where its grammar splits them, without recursion — and refused with
+a message when it is too large, nested too deep or has too many tree nodes (operators, clauses,
+brackets), before the engine sees it. The limits are far above what a person writes (the named
+queries nest 8 deep and count at most 101 nodes).
 
 The same pass finds ``SERVICE`` clauses: on the endpoint a query must not make the server fetch
 URLs of the client's choosing (SSRF), so only allow-listed service IRIs pass there; the command
@@ -17,24 +18,18 @@ line's own queries keep federation (``allowed_services=None``).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from fiscal_kg.queries.sparql_text import _IRIREF, _skip_string
+from fiscal_kg.queries.sparql_text import Token, lex
 
 DEFAULT_MAX_QUERY_BYTES = 64 * 1024
 DEFAULT_MAX_DEPTH = 64  # braces, parentheses and brackets inside one another
 DEFAULT_MAX_OPERATORS = 1_000  # operators, clauses and brackets in the whole query
 
-_OPENING, _CLOSING = "{([", "})]"
-_OPERATOR_CHARS = "+-*/|^!&=<>"  # a run of them is one operator (counted even in a prefixed
-# name such as ex:a-b: over-counting is safe, missing `1-1-1…` is not)
 # each of these adds a node to the left-deep tree of its group (3,000 BINDs overflow it too)
 _TREE_KEYWORDS = {"UNION", "OPTIONAL", "MINUS", "BIND", "FILTER", "GRAPH", "SERVICE", "VALUES",
                   "LATERAL"}  # fmt: skip
 _AFTER_DESCRIBED = {"WHERE", "FROM", "LIMIT", "OFFSET", "ORDER", "VALUES"}
-_WORD = re.compile(r"[A-Za-z0-9_?$:.\u00b7\u00c0-\U000effff]+")
 
 
 class QueryRefused(ValueError):
@@ -65,8 +60,8 @@ def check_query(text: str, limits: GuardLimits) -> CheckedQuery:
                            f"{limits.max_bytes:,} bytes")  # fmt: skip
     checked = CheckedQuery(text)
     depth, describing = 0, False
-    tokens = list(_lex(text))
-    for index, (kind, token) in enumerate(tokens):
+    tokens = list(lex(text))
+    for index, (kind, token, _) in enumerate(tokens):
         keyword = token.upper() if kind == "word" else ""
         if kind == "open":
             depth += 1
@@ -94,7 +89,7 @@ def check_query(text: str, limits: GuardLimits) -> CheckedQuery:
     return checked
 
 
-def _service_target(tokens: list[tuple[str, str]], index: int) -> str:
+def _service_target(tokens: list[Token], index: int) -> str:
     """The IRI a SERVICE clause names, from ``<…>``; anything else (a
     prefixed name, a variable) as written, which no allow-list entry matches: an allowed
     service must be written in full."""
@@ -103,7 +98,7 @@ def _service_target(tokens: list[tuple[str, str]], index: int) -> str:
         rest = rest[1:]
     if not rest:
         return "(nothing)"
-    kind, token = rest[0]
+    kind, token, _ = rest[0]
     return _iri_value(token) if kind == "iri" else token
 
 
@@ -120,38 +115,3 @@ def _iri_value(iri: str) -> str:
     """The IRI inside ``<…>``. One with ``\\u`` escapes (which the engine resolves) is no IRI
     token here (IRIREF excludes backslashes), so it never matches an allowed service."""
     return iri[1:-1]
-
-
-def _lex(text: str) -> Iterator[tuple[str, str]]:
-    """(kind, token) of a query: word, iri, open, close, op; strings and comments skipped.
-
-    A loop, not a recursive descent: any input is lexed in linear time and constant stack.
-    """
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
-        elif ch == "<" and (m := _IRIREF.match(text, i)):
-            yield "iri", m.group()
-            i = m.end()
-        elif ch in "\"'":
-            i = _skip_string(text, i)
-        elif ch in _OPENING:
-            yield "open", ch
-            i += 1
-        elif ch in _CLOSING:
-            yield "close", ch
-            i += 1
-        elif ch in _OPERATOR_CHARS:
-            end = i
-            while end < n and text[end] in _OPERATOR_CHARS:
-                end += 1
-            yield "op", text[i:end]
-            i = end
-        elif m := _WORD.match(text, i):
-            yield "word", m.group()
-            i = m.end()
-        else:
-            i += 1

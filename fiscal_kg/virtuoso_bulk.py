@@ -5,7 +5,9 @@
 1. every shard's SHA-256 is checked against the manifest; a shard that differs is named and
    not loaded;
 2. the graphs of the manifest that the server holds already are cleared (a report loaded again
-   replaces its graph, as in the embedded store);
+   replaces its graph, as in the embedded store; shards written with ``--validate`` replace the
+   server's validation graph with theirs, ``validation.nq``: the findings of the shards'
+   reports, unit-scoped rules over the shards' reports of each unit);
 3. the shards are registered in ``DB.DBA.load_list`` (``ld_add``, one row per shard of the
    manifest: what ``ld_dir('DIR', '*.nq', …)`` does for every file that matches, without
    picking up strays), ``rdf_loader_run()`` loads them (``loaders`` of them in parallel), and
@@ -99,6 +101,7 @@ class BulkLoad:
     cleared: list[str] = field(default_factory=list)  # failed shards whose graphs were dropped
     reports: int = 0
     quads: int = 0
+    validation: int = 0  # quads of validation.nq loaded (shards written with --validate)
     seconds: float = 0.0
 
     @property
@@ -217,6 +220,8 @@ def bulk_load(isql: Isql, folder: str | Path, *, loaders: int = 1) -> BulkLoad:
     done = set(result.loaded)
     result.reports = sum(1 for r in manifest.reports if r.shard in done)
     result.quads = sum(s.quads for s in good if s.name in done)
+    if manifest.validation_shard in done:
+        result.validation = sum(manifest.validation.values())
     result.seconds = time.perf_counter() - start
     return result
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from fiscal_kg.processes import stop_process as stop  # tests import it from here
+
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "reports"
 
 
@@ -71,17 +73,6 @@ def wait_for_sparql(base: str, proc: subprocess.Popen) -> None:
             pass
         time.sleep(0.1)
     raise AssertionError(f"no SPARQL server answered at {base}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """Stop a server we started, by its PID (SIGTERM, then SIGKILL)."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=20)
 
 
 @contextmanager

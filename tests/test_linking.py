@@ -35,6 +35,7 @@ from fiscal_kg.divisions import (
     wikidata_table,
 )
 from fiscal_kg.linking import abbreviations, link_store, resolve, short_forms, split_agency
+from fiscal_kg.processes import stop_process
 from loaders.resources import resource_dir
 from loaders.summaries import summary_iri
 from loaders.vocab import (
@@ -668,12 +669,7 @@ def test_wikidata_lookup_against_oxigraph_server() -> None:
                    for r in rows]
             assert got == [(str(WD.Q900001), "426253", "Changji City")]
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=20)
+            stop_process(proc)
 
 
 def test_wikidata_lookup_failure_is_reported() -> None:

@@ -46,6 +46,14 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture
+def own_store(store_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the store for a test that writes to it (reviews, reloading)."""
+    store = tmp_path / "store"
+    shutil.copytree(store_dir, store)
+    return store
+
+
 @pytest.fixture(scope="module")
 def site(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
@@ -185,20 +193,18 @@ def _annot_text(annot) -> str:
 
 
 def test_a_review_stays_attached_when_the_report_is_validated_again(
-    store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    own_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = tmp_path / "store"
-    shutil.copytree(store_dir, store)
     assert main(["review", PARENT_SUM_20801, "--verdict", "false-alarm", "--store",
-                 str(store)]) == 0  # changed the reviewer's mind just after: the latest holds
+                 str(own_store)]) == 0  # changed the reviewer's mind just after: the latest holds
     assert main(["review", PARENT_SUM_20801, "--verdict", "confirmed", "--note",
-                 "基本支出 20801 应为 303.87", "--store", str(store)]) == 0
+                 "基本支出 20801 应为 303.87", "--store", str(own_store)]) == 0
     assert main(["review", f"id:validation/report/result/{ROW_SPENDING_218}", "--verdict",
-                 "false-alarm", "--store", str(store)]) == 0
-    assert main(["validate", "--store", str(store)]) == 1  # Violations remain
+                 "false-alarm", "--store", str(own_store)]) == 0
+    assert main(["validate", "--store", str(own_store)]) == 1  # Violations remain
     capsys.readouterr()
     out = tmp_path / "site"
-    assert main(["report", "--store", str(store), "--out", str(out),
+    assert main(["report", "--store", str(own_store), "--out", str(out),
                  "--document", "002_0692fe3ff6bbe2a2.txt"]) == 0
     row = _element(_html(out, "index.html"), "doc-afbc89d0428c-2022-unstated-budget")
     counts = re.findall(r'class="amount count-(\w+)">(\d+)<', row)
@@ -300,16 +306,14 @@ def test_the_live_view_serves_the_same_pages_and_crops(site: Path, store_dir: Pa
 
 
 def test_a_review_survives_reloading_and_revalidating_its_report(
-    store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    own_store: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = tmp_path / "store"
-    shutil.copytree(store_dir, store)
     assert main(["review", PARENT_SUM_20801, "--verdict", "confirmed", "--store",
-                 str(store)]) == 0
-    assert main(["load", "--validate", "--force", "--store", str(store),
+                 str(own_store)]) == 0
+    assert main(["load", "--validate", "--force", "--store", str(own_store),
                  str(SAMPLES / "002_0692fe3ff6bbe2a2.txt")]) == 1  # its Violations
     capsys.readouterr()
-    with OxigraphStore(store, read_only=True) as opened:
+    with OxigraphStore(own_store, read_only=True) as opened:
         from fiscal_kg.report import data
 
         marked = {f.digest: f.state for f in data.findings(opened, DOC_002)}

@@ -16,6 +16,7 @@ from fiscal_kg.ingest import load_paths, parse_one
 from fiscal_kg.shards import (
     MANIFEST_TSV,
     extract,
+    load_shards,
     read_manifest,
     split_graphs,
 )
@@ -193,3 +194,107 @@ def test_load_wants_files_or_shards_not_both(shards: Path, tmp_path: Path, capsy
     assert main(["load", "--store", str(tmp_path / "s"), "--from-shards",
                  str(tmp_path / "none")]) == 1
     assert "no shard manifest" in capsys.readouterr().err
+    # --validate: shards that bring findings (extract --validate), not these
+    assert main(["load", "--store", str(tmp_path / "s"), "--from-shards", str(shards),
+                 "--validate"]) == 2
+    assert "hold no findings: write them with `fiscal-kg extract --validate`" in (
+        capsys.readouterr().err)
+
+
+# -- findings in shards: extract --validate -------------------------------------------------
+
+VALIDATION = "https://w3id.org/fiscal-kg/graph/validation"
+
+
+@pytest.fixture(scope="module")
+def validated(tmp_path_factory: pytest.TempPathFactory, sample_paths: list[Path]) -> Path:
+    """The five text samples through `fiscal-kg extract --validate`."""
+    out = tmp_path_factory.mktemp("validated") / "shards"
+    assert main(["extract", "--validate", "--shards", str(out), *map(str, sample_paths)]) == 0
+    return out
+
+
+def _validation_graph(store: OxigraphStore) -> set[ox.Quad]:
+    return set(store.quads(graph_iri=VALIDATION))
+
+
+def test_extract_validate_gives_the_validation_graph_load_validate_stores(
+        validated: Path, sample_paths: list[Path], tmp_path: Path, capsys) -> None:
+    with OxigraphStore(tmp_path / "loaded") as store:  # `fiscal-kg load --validate`
+        assert len(load_paths(store, sample_paths, quiet=True, validate=True).loaded) == 5
+        expected = _validation_graph(store)
+    assert main(["load", "--store", str(tmp_path / "sharded"), "--from-shards",
+                 str(validated)]) == 0
+    out = capsys.readouterr().out
+    assert "loaded 5 report(s)" in out
+    assert ("validated 5 report(s) (their findings from the shards): 22 Violation, 32 Warning, "
+            "36 Info; the store holds 22 Violation, 32 Warning, 36 Info over 5 report(s)") in out
+    with OxigraphStore(tmp_path / "sharded") as store:
+        found = _validation_graph(store)
+    # the same quads, none left out: result IRIs are digests of rule, focus, value and line,
+    # and neither side has a time stamp or a blank node
+    assert len(expected) == 964 and found == expected
+    manifest = read_manifest(validated)
+    shard = manifest.shards[-1]
+    assert (shard.name, manifest.validation) == ("validation.nq", {VALIDATION: 964})
+    written = set(ox.parse(path=str(validated / shard.name), format=ox.RdfFormat.N_QUADS))
+    assert written == expected  # what Virtuoso's bulk loader reads
+    by_file = {Path(r.file).name: r.summary["findings"] for r in manifest.reports}
+    assert by_file == {"000_f35cf930234f7c72.txt": 7, "001_c4555a3cefcfab39.txt": 20,
+                       "002_0692fe3ff6bbe2a2.txt": 15, "003_964a15e45ca13e4e.txt": 36,
+                       "004_ef8a97d7800bc6c6.txt": 12}  # 90: each report's own
+
+
+def test_extract_validate_says_what_it_found(validated: Path, sample_paths: list[Path],
+                                             tmp_path: Path, capsys) -> None:
+    again = tmp_path / "again"
+    assert main(["extract", "--validate", "--workers", "1", "--shards", str(again),
+                 *map(str, sample_paths)]) == 0
+    out = capsys.readouterr().out
+    assert "wrote 5 report(s) in 1 shard(s) + reference.nq + validation.nq" in out
+    assert ("validated 5 of 5 report(s): 90 report-scoped finding(s); validation.nq: 964 "
+            "quads") in out
+    assert _files(again) == _files(validated)  # one worker or two: the same bytes
+
+
+def test_unit_scoped_rules_run_over_the_extracted_reports_of_a_unit() -> None:
+    from decimal import Decimal
+
+    from validation_models import claim, document, fact, report, table
+
+    from fiscal_kg.shard_findings import findings_nquads, read_findings, unit_findings, unit_of
+    from loaders.rdf import report_nquads
+
+    last = report([table("gpb-expenditure", [fact(246, "207.04", code="2080109")])], year=2022)
+    this = report([], [claim(396, "774.29", code="2080109", change=Decimal("557.25"),
+                             growth_rate=Decimal("256.75"), basis="prior-year-budget")], year=2023)
+    other = report([table("gpb-expenditure", [fact(246, "1.00", code="2080109")])],
+                   unit="别的单位", year=2022)
+    graphs = [(document(r), report_nquads(r)[0]) for r in (this, other, last)]
+    units = {iri: unit_of(iri, text) for iri, text in graphs}
+    assert units[document(this)] == units[document(last)] != units[document(other)]
+    found = unit_findings(graphs, units)  # last year's report comes after this year's
+    assert [(f.rule, f.line, f.document, f.found, f.expected) for f in found] == [
+        ("NARR-PRIOR-YEAR", 396, document(this), Decimal("217.04"), Decimal("207.04"))]
+    assert unit_findings(graphs[:2], {i: units[i] for i, _ in graphs[:2]}) == []  # alone
+    text = findings_nquads(found)  # read back, written again: the same quads
+    assert findings_nquads(read_findings(text)[document(this)]) == text
+
+
+def test_shards_findings_replace_only_their_reports_results(
+        validated: Path, sample_paths: list[Path], tmp_path: Path) -> None:
+    two = tmp_path / "two"
+    extract(sample_paths[:2], two, workers=1, validate=True)
+    with OxigraphStore(tmp_path / "store") as store:
+        load_paths(store, sample_paths, quiet=True, validate=True)
+        before = _validation_graph(store)
+        summary = load_shards(store, two, quiet=True)  # two of the five again, from shards
+        assert len(summary.loaded) == 2 and len(summary.findings) == 7 + 20  # 000's and 001's
+        assert _validation_graph(store) == before  # the other three reports' results stay
+        doc = summary.loaded[0].graph_iri
+        store.remove_graph(doc)  # 000 gone, and its 7 results: the shards' were stored
+        mine = {q.subject for q in before if q.predicate.value.endswith("#document")
+                and q.object.value == doc}
+        assert len(mine) == 7
+        assert before - _validation_graph(store) == {
+            q for q in before if q.subject in mine or q.object in mine}

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from loaders.metadata import read_metadata
+from loaders.model import LoadWarning, Table
 from loaders.numbers import parse_amount
 from loaders.readers import read_blocks
 from loaders.tables import extract_tables, ordinal
@@ -134,10 +135,15 @@ REPORT = "\n".join([
 ])
 
 
+def tables_of(text: str, name: str) -> tuple[list[Table], list[LoadWarning]]:
+    """The tables and warnings the loader reads from the report text of file ``name``."""
+    blocks = read_blocks(text)
+    return extract_tables(blocks, read_metadata(blocks, name))
+
+
 @pytest.fixture(scope="module")
 def synthetic():
-    blocks = read_blocks(REPORT)
-    return extract_tables(blocks, read_metadata(blocks, "synthetic.txt"))
+    return tables_of(REPORT, "synthetic.txt")
 
 
 def test_yuan_table_negatives_dashes_and_page_break(synthetic):
@@ -199,8 +205,7 @@ def test_caption_inside_grid_and_side_headers_in_other_words():
         "一般公共预算拨款收入\t10.00\t社会保障和就业支出\t10.00",
         "收入总计\t10.00\t支出总计\t10.00",
     ])
-    blocks = read_blocks(text)
-    tables, warnings = extract_tables(blocks, read_metadata(blocks, "s.txt"))
+    tables, warnings = tables_of(text, "s.txt")
     (t,) = tables
     assert (t.table_type, t.currency, t.line) == ("income-expenditure-summary", "万元", 4)
     got = {(f.line, f.side): (f.line_item, f.code, f.amount, f.is_total) for f in t.facts}
@@ -234,8 +239,7 @@ def test_untitled_number_typed_from_contents_and_continued_after_page_break():
         "科目编码\t科目名称\t合计",
         "2080102\t一般行政管理事务\t3.00",
     ])
-    blocks = read_blocks(text)
-    tables, warnings = extract_tables(blocks, read_metadata(blocks, "t.txt"))
+    tables, warnings = tables_of(text, "t.txt")
     (t,) = tables
     assert (t.number, t.title, t.table_type, t.line, t.end_line) == (
         "二", "表二", "gpb-expenditure", 8, 18)

@@ -27,12 +27,15 @@ from fiscal_kg.shards import Manifest, ReportRow, ShardRow, extract, read_manife
 from fiscal_kg.store.remote import RemoteStore
 from fiscal_kg.virtuoso_bulk import Isql, graph_counts
 
+VALIDATION = "https://w3id.org/fiscal-kg/graph/validation"
+
 
 @pytest.fixture(scope="module")
 def sample_shards(virtuoso_load_dir: Path) -> Path:  # noqa: F811
-    """The samples `make demo` loads, as shards in a folder the server may read."""
+    """The samples `make demo` loads, as shards in a folder the server may read, with their
+    findings (`fiscal-kg extract --validate`)."""
     out = virtuoso_load_dir / "samples"
-    assert extract(demo_sources(), out, shard_quads=20_000, workers=2).failed == []
+    assert extract(demo_sources(), out, shard_quads=20_000, workers=2, validate=True).failed == []
     return out
 
 
@@ -54,13 +57,14 @@ def _isql(server) -> Isql:
 
 def test_bulk_load_puts_every_graph_of_the_manifest_on_the_server(
         virtuoso, sample_shards: Path, bulk_loaded: str) -> None:  # noqa: F811
-    assert "bulk-loaded 4 shard(s), 11 report(s)" in bulk_loaded
+    assert "bulk-loaded 5 shard(s), 11 report(s)" in bulk_loaded  # 3 + reference + validation
     assert "0 shard(s) failed" in bulk_loaded
+    assert "the validation graph is the shards' (1,242 quads)" in bulk_loaded
     manifest = read_manifest(sample_shards)
     counts = graph_counts(_isql(virtuoso))
     expected = manifest.graph_quads()
     assert {g: counts.get(g) for g in expected} == expected
-    assert len(expected) == 13  # eleven reports, the ontology and the code lists
+    assert len(expected) == 14  # eleven reports, the ontology, the code lists, the findings
     assert expected[ATUSHI_DOC] == next(
         r.quads for r in manifest.reports if r.file.endswith("000_f35cf930234f7c72.txt"))
 
@@ -68,8 +72,9 @@ def test_bulk_load_puts_every_graph_of_the_manifest_on_the_server(
 def test_every_named_query_on_the_bulk_loaded_server_gives_the_embedded_rows(
         virtuoso, embedded, bulk_loaded: str) -> None:  # noqa: F811
     remote = RemoteStore(virtuoso.sparql_url, update_endpoint=virtuoso.sparql_url)
-    # validation and linking write their graphs on the embedded store: copied over, as the
-    # SPARQL Update test does (tests/test_virtuoso.py)
+    assert VALIDATION in remote.graph_names()  # from the shards: not copied below
+    # linking writes its graphs on the embedded store: copied over, as the SPARQL Update test
+    # does (tests/test_virtuoso.py)
     for graph in sorted(set(embedded.graph_names()) - set(remote.graph_names())):
         remote.put_graph(graph, embedded.graph(graph))
     assert remote.graph_names() == embedded.graph_names()
@@ -79,6 +84,17 @@ def test_every_named_query_on_the_bulk_loaded_server_gives_the_embedded_rows(
     fact = run(remote, QUERIES["where-from"], {"fact": f"{ATUSHI_DOC}/cell/246-4"}).dicts()
     assert [(str(r["amount"]), str(r["unitName"])) for r in fact] == [
         ("774.29", "阿图什市社会保险中心")]
+
+
+def test_the_findings_come_with_the_shards(
+        virtuoso, embedded, bulk_loaded: str) -> None:  # noqa: F811
+    remote = RemoteStore(virtuoso.sparql_url, update_endpoint=virtuoso.sparql_url)
+    query = QUERIES["validation-findings"]
+    for params in ({}, {"severity": "Violation"}, {"unit": "普陀区"}):
+        mine = run(embedded, query, params)  # `make demo`: load --validate
+        assert_same_rows(query, params, mine, run(remote, query, params))
+    assert len(run(remote, query, {}).rows) == 114  # of the eleven reports, as `make demo` has
+    assert len(run(remote, query, {"unit": "普陀区"}).rows) == 24
 
 
 def test_loading_the_shards_again_changes_no_count(
@@ -174,3 +190,28 @@ def test_the_bench_phase_says_when_virtuoso_is_not_installed(monkeypatch, tmp_pa
     result.virtuoso = virtuoso_phase(tmp_path, tmp_path, workers=1, runs=1, query_timeout_s=1)
     assert virtuoso_lines([result])[0].startswith(
         "Virtuoso at 1000 reports: skipped: not installed")
+
+
+def test_the_bench_phase_keeps_to_the_time_budget(monkeypatch, tmp_path: Path) -> None:
+    import bench.virtuoso
+    from bench.budget import Clock, project_virtuoso, virtuoso_clock, virtuoso_reserve
+    from bench.virtuoso_phase import virtuoso_phase
+
+    # at 1,000 reports, from this session's embedded medians (load 54.1 s, load --validate
+    # 92.6 s, 20 queries of 0.5 s): extract + server + bulk load ≈ 130 s, queries ≈ 15 s a run
+    medians = {"load": 54.1, "load-validate": 92.6, **{f"query:q{i}": 0.5 for i in range(20)}}
+    guess = project_virtuoso(medians)
+    assert round(guess["load"], 2) == 129.65 and guess["run"] == 15.0 and guess["cold"] == 25.0
+    # kept out of the sizes' shares up to its own size, and only where it will run
+    assert virtuoso_reserve(480, 1000, 1000, [10, 100, 1000], True) == 160.0
+    assert virtuoso_reserve(480, 10, 1000, [10, 100, 1000], True) == 160.0
+    assert virtuoso_reserve(480, 1000, 1000, [10, 100, 1000], False) == 0.0
+    assert virtuoso_reserve(480, 1000, 100, [10, 100, 1000], True) == 0.0
+    assert virtuoso_clock(150, 1000, []).left() == pytest.approx(150, abs=1)
+    assert virtuoso_clock(150, 100, [1000]).left() == pytest.approx(150 / 11, abs=1)
+    # what does not fit is not started (no corpus, no server: it stops before either)
+    monkeypatch.setattr(bench.virtuoso, "installed", lambda: True)
+    out = virtuoso_phase(tmp_path, tmp_path, workers=1, runs=3, query_timeout_s=1,
+                         clock=Clock(100, 100), phases=medians)
+    assert out == {"skipped": "not measured: extract --validate and bulk load projected 130 s, "
+                              "100 s of the time budget left"}

@@ -1,6 +1,8 @@
 """Linking the units of a store: each resolved, its division's Wikidata item found (kept from an
 earlier run, hand-checked, or looked up), and ``fkg:servesDivision`` links and the divisions
-written into their named graphs (``LINKS_GRAPH``, ``DIVISIONS_GRAPH``) in one transaction.
+written into their named graphs (``LINKS_GRAPH``, ``DIVISIONS_GRAPH``) in one transaction
+(``Store.change``), on any store: the embedded one, or a remote one (``fiscal-kg link
+--endpoint URL --update-endpoint URL``: the units are read and the graphs written through SPARQL).
 """
 
 from __future__ import annotations
@@ -136,8 +138,10 @@ def link_store(store: Store | ox.Store, wikidata_endpoint: str | None = None
     for r in results:
         if r.resolution.code:
             links.add((URIRef(r.unit), FKG.servesDivision, division_iri(r.resolution.code)))
-    store.update(f"CLEAR SILENT GRAPH <{LINKS_GRAPH}> ; CLEAR SILENT GRAPH <{DIVISIONS_GRAPH}>")
-    store.add_quads([*graph_quads(links, ox.NamedNode(str(LINKS_GRAPH))),
-                     *graph_quads(divisions_graph(linked, items),
-                                  ox.NamedNode(str(DIVISIONS_GRAPH)))])
+    new = {*graph_quads(links, ox.NamedNode(str(LINKS_GRAPH))),
+           *graph_quads(divisions_graph(linked, items), ox.NamedNode(str(DIVISIONS_GRAPH)))}
+    old = {q for g in (LINKS_GRAPH, DIVISIONS_GRAPH) for q in store.quads(graph_iri=str(g))}
+    # the difference, in one request: a remote store's readers never see the graphs empty,
+    # and linking again sends nothing when nothing changed
+    store.change(old - new, new - old)
     return results

@@ -1,13 +1,17 @@
-"""SPARQL text as the tool reads it before any engine: a small lexer (comments, strings and
+"""SPARQL text as the tool reads it before any engine: one small lexer (comments, strings and
 IRIs skipped), where a query's WHERE groups are, its outer LIMIT (the endpoint's row cap), and
-whether it uses LATERAL.
+whether it uses LATERAL. ``fiscal_kg.sparql_guard`` (the endpoint's refusals) counts nesting and
+operators on the same tokens.
 
-``fiscal_kg.sparql_guard`` (the endpoint's refusals) tokenises with the same IRI and string rules
-(``_IRIREF``, ``_skip_string``) but its own word rule, on purpose: it splits names at ``-`` so that
-a chain ``1-1-1…`` counts as the operators it is (missing one would let a query overflow the
-engine's stack), while this lexer keeps a prefixed name such as ``ex:a-limit`` whole so that no
-keyword is found inside it (``cap_rows`` would take it for the query's LIMIT). One lexer for both
-would need both word rules, so they stay two loops over one set of primitives.
+Words follow SPARQL 1.1's own terminals, which serve both users: a prefixed name (PN_PREFIX,
+PN_LOCAL) may hold ``-`` and ``.`` (not first), a variable name (VARNAME) may not, a keyword is
+letters and a number digits. So ``ex:a-limit`` is one name, in which ``cap_rows`` finds no LIMIT,
+while ``1-1-1…`` is INTEGER ``-`` INTEGER … and ``?a-1`` is ``?a`` ``-`` ``1``: the guard counts
+the operators of such a chain (missing them would let a query overflow the engine's stack), and a
+chain written inside a name is no chain for the engine either.
+
+The lexer is a loop, not a recursive descent: any input is lexed in linear time and constant
+stack (the guard runs it on whatever a client sends).
 """
 
 from __future__ import annotations
@@ -17,35 +21,82 @@ from collections.abc import Iterator
 
 from fiscal_kg.queries.catalogue import QueryError
 
+Token = tuple[str, str, int]  # kind (word, iri, open, close, op), text, offset
+
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_OPENING, _CLOSING = "{([", "})]"
+_OPERATOR_CHARS = "+-*/|^!&=<>"  # a run of them is one operator
+_EXTRA = "\u00b7\u0300-\u036f\u203f\u2040"  # name characters besides \w (PN_CHARS, VARNAME)
+_VARIABLE = re.compile(rf"[?$][\w{_EXTRA}]+")
+_NUMBER = re.compile(r"\d+\.\d*[eE][+-]?\d+|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?")
+_KEYWORD = re.compile(r"\w+")  # a keyword, function name or the letters before a name's "-"
+# the characters a prefixed name or blank node label may hold, escapes (PLX) included
+_NAME_RUN = re.compile(rf"(?:[\w{_EXTRA}.:%-]|\\[_~.\-!$&'()*+,;=/?#@%])+")
 _FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 
 
-def _tokens(text: str) -> Iterator[tuple[str, int]]:
-    """(token, offset) of the words and brackets of a query; comments, strings and IRIs skipped.
+def lex(text: str) -> Iterator[Token]:
+    """(kind, token, offset) of a query: word, iri, open, close, op; strings, comments and
+    punctuation (``.``, ``,``, ``;``, ``@``) skipped.
 
-    Enough of SPARQL's lexer to tell where a keyword stands: a variable (``?limit``)
-    or a prefixed name (``limit:x``) is one word, never the keyword inside it.
+    A run of name characters is one prefixed name only when it holds a colon; a run without one
+    is read once and remembered (``plain_until``), so that ``a-a-a…`` is not rescanned from
+    each of its words (that would be quadratic).
     """
     i, n = 0, len(text)
+    plain_until = 0  # text[i:plain_until] is part of a run of name characters with no colon
     while i < n:
         ch = text[i]
         if ch == "#":
             end = text.find("\n", i)
             i = n if end < 0 else end + 1
         elif ch == "<" and (m := _IRIREF.match(text, i)):
+            yield "iri", m.group(), i
             i = m.end()
         elif ch in "\"'":
             i = _skip_string(text, i)
-        elif ch in "{}()":
-            yield ch, i
+        elif ch in _OPENING:
+            yield "open", ch, i
             i += 1
-        elif ch.isalnum() or ch in "_?$:":
-            end = _skip_word(text, i)
-            yield text[i:end], i
+        elif ch in _CLOSING:
+            yield "close", ch, i
+            i += 1
+        elif ch in _OPERATOR_CHARS:
+            end = i + 1  # up to an IRI: ``:p/<x#y>``, ``^<x>`` (its "#" opens no comment)
+            while end < n and text[end] in _OPERATOR_CHARS and not _IRIREF.match(text, end):
+                end += 1
+            yield "op", text[i:end], i
+            i = end
+        elif ch in "?$":
+            m = _VARIABLE.match(text, i)
+            if m:
+                yield "word", m.group(), i
+                i = m.end()
+            else:  # a lone "?" is a path modifier
+                yield "op", ch, i
+                i += 1
+        elif m := _NUMBER.match(text, i):
+            yield "word", m.group(), i
+            i = m.end()
+        elif ch.isalnum() or ch in "_:":
+            end = plain_until if i < plain_until else _NAME_RUN.match(text, i).end()
+            if i < plain_until or text.find(":", i, end) < 0:
+                plain_until = end
+                end = _KEYWORD.match(text, i).end()
+            else:
+                while text[end - 1] == ".":  # a name does not end in "."
+                    end -= 1
+            yield "word", text[i:end], i
             i = end
         else:
             i += 1
+
+
+def _tokens(text: str) -> Iterator[tuple[str, int]]:
+    """(token, offset) of the words and the braces and parentheses of a query: where a keyword
+    stands (a variable ``?limit`` or a prefixed name ``limit:x`` is one word, never the keyword
+    inside it) and how deep."""
+    return ((token, at) for kind, token, at in lex(text) if kind == "word" or token in "{}()")
 
 
 def where_groups(text: str) -> list[tuple[int, int]]:
@@ -113,16 +164,6 @@ def cap_rows(text: str, max_rows: int) -> tuple[str, bool]:
         return text[:at] + str(max_rows) + text[at + len(number) :], True
     at = len(text) if values_at is None else values_at
     return text[:at] + f"\nLIMIT {max_rows}\n" + text[at:], True
-
-
-def _word_char(ch: str) -> bool:
-    return ch.isalnum() or ch in "_?$:-"
-
-
-def _skip_word(text: str, i: int) -> int:
-    while i < len(text) and _word_char(text[i]):
-        i += 1
-    return i
 
 
 def _skip_string(text: str, i: int) -> int:
