@@ -9,13 +9,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import XSD, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from fiscal_kg.store import graph_quads
 from loaders.nquads import NQuadsSink
 from loaders.pipeline import build_graph, load_report
 from loaders.rdf import report_nquads
 from loaders.vocab import FKG, report_document_iri
+
+# a string, not rdflib's closed XSD namespace: pytest probes module attributes and it warns
+XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
 
 
 def _has_blank(quad: ox.Quad) -> bool:
@@ -48,9 +51,9 @@ def test_literals_take_the_forms_the_store_keeps() -> None:
     assert sink.lit(True) == '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'
     assert sink.lit('说明"一"\n') == '"说明\\"一\\"\\n"'
     assert sink.lit("克州", lang="zh") == '"克州"@zh'
-    assert sink.lit("2024-01-15", datatype=XSD.date) == (
+    assert sink.lit("2024-01-15", datatype=XSD_DATE) == (
         '"2024-01-15"^^<http://www.w3.org/2001/XMLSchema#date>')
-    assert sink.lit(date(2024, 1, 15)) == sink.lit("2024-01-15", datatype=XSD.date)
+    assert sink.lit(date(2024, 1, 15)) == sink.lit("2024-01-15", datatype=XSD_DATE)
     # each agrees with the rdflib literal as the store converts it
     from fiscal_kg.store import to_ox
 
