@@ -42,6 +42,8 @@ class SizeResult:
     plain_pyshacl_s: float | None = None  # plain pyshacl (rdflib's engine), one run
     plain_pyshacl_stopped: bool = False  # True: stopped after plain_pyshacl_s (a lower bound)
     plain_pyshacl: Check = field(default_factory=Check)  # its findings, when it finished
+    plain_reports: int = 0  # the reports plain pyshacl ran on (the first of the size's)
+    plain_fast_s: float | None = None  # the fast path on those reports (median), its yardstick
     projected: dict[str, float] = field(default_factory=dict)  # seconds, phases not measured
     stopped: dict[str, float] = field(default_factory=dict)  # seconds after which it was stopped
     corpus: dict[str, object] = field(default_factory=dict)  # factors, calibration notes
