@@ -1,9 +1,9 @@
 """``fiscal-kg``: load reports, validate, query, export, serve, link, report, review, demo.
 
 Every subcommand works on the embedded store (``--store DIR``, default
-$FISCAL_KG_STORE or ./fiscal-kg-store); ``load``, ``query``, ``export`` and
-``link`` also work on a remote SPARQL 1.1 store (``--endpoint``, ``--update-endpoint``,
-``--gsp``).
+$FISCAL_KG_STORE or ./fiscal-kg-store); ``load`` (also ``--validate``), ``validate``,
+``query``, ``export`` and ``link`` also work on a remote SPARQL 1.1 store (``--endpoint``,
+``--update-endpoint``, ``--gsp``).
 """
 
 from __future__ import annotations
@@ -45,9 +45,11 @@ def cmd_load(args: argparse.Namespace) -> int:
         print("fiscal-kg load: give report files or folders (or --from-shards DIR)",
               file=sys.stderr)
         return 2
-    if args.validate and (args.endpoint or args.update_endpoint or args.gsp):
-        print("fiscal-kg load: --validate needs the embedded store (the unit-scoped rules run "
-              "on it); check remote reports with `fiscal-kg validate FILE…`", file=sys.stderr)
+    if args.validate and (args.endpoint or args.update_endpoint or args.gsp) and not (
+            args.endpoint and args.update_endpoint):  # findings: read, then written by SPARQL
+        print("fiscal-kg load: --validate on a remote store reads and writes its validation "
+              "report through SPARQL: give --endpoint URL and --update-endpoint URL (and --gsp "
+              "URL for the reports, if wanted)", file=sys.stderr)
         return 2
     with _store(args, must_exist=False) as store:
         summary = load_paths(store, args.paths, workers=args.workers, validate=args.validate,

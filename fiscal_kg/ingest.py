@@ -188,10 +188,10 @@ def load_paths(
     batches of about ``batch_quads`` quads). Files whose report is in the store already, from the
     same bytes and loader version, are skipped unless ``force``. With ``validate``, the workers
     validate each report and the validation report in the store is updated for the loaded ones
-    (the unit-scoped rules then run on the store, through the ``Store`` protocol; the CLI
-    keeps ``--validate`` to the embedded store, where they run fast). A file that would
-    replace a stored report from another file (unless ``replace``), or with far less (unless
-    ``force``), or that claims the same document as another file of the run, is refused
+    (the unit-scoped rules then run on the store, or on a remote store's reports copied into
+    in-memory working stores through the ``Store`` protocol: ``validation.remote``). A file
+    that would replace a stored report from another file (unless ``replace``), or with far less
+    (unless ``force``), or that claims the same document as another file of the run, is refused
     (``fiscal_kg.replacement``)."""
     from fiscal_kg.progress import progress
 

@@ -120,12 +120,14 @@ def test_load_validate_on_the_command_line(sample_paths: list[Path], tmp_path: P
             "22 Violation, 32 Warning, 36 Info over 5 report(s)") in out
 
 
-def test_load_validate_refuses_a_remote_store(sample_paths: list[Path],
-                                              capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["load", "--endpoint", "http://127.0.0.1:9/query", "--update-endpoint",
-                 "http://127.0.0.1:9/update", "--validate", str(sample_paths[0])])
-    assert code == 2  # refused before anything is sent
-    assert "--validate needs the embedded store" in capsys.readouterr().err
+def test_load_validate_on_a_remote_store_wants_both_endpoints(
+        sample_paths: list[Path], capsys: pytest.CaptureFixture[str]) -> None:
+    # refused before anything is sent (nothing listens on port 9); with both it works
+    # (tests/test_remote_validation.py)
+    for remote in (["--endpoint", "http://127.0.0.1:9/query"],
+                   ["--gsp", "http://127.0.0.1:9/crud"]):
+        assert main(["load", *remote, "--validate", str(sample_paths[0])]) == 2
+        assert "give --endpoint URL and --update-endpoint URL" in capsys.readouterr().err
 
 
 def test_a_report_that_cannot_be_validated_is_still_loaded(

@@ -243,7 +243,13 @@ class RemoteStore(StoreBase):
     def quads(self, subject: OxTerm | None = None, predicate: ox.NamedNode | None = None,
               object: OxTerm | None = None, graph_iri: str | None = None
               ) -> Iterator[ox.Quad]:
-        """One SELECT for the pattern (a blank node matches the skolem IRI it is stored as)."""
+        """One SELECT for the pattern (a blank node matches the skolem IRI it is stored as); a
+        whole graph as N-Triples (``_graph_quads``)."""
+        whole = (self._graph_quads(graph_iri)
+                 if graph_iri is not None and (subject, predicate, object) == (None,) * 3 else None)
+        if whole is not None:
+            yield from whole
+            return
         terms = {"s": subject, "p": predicate, "o": object,
                  "g": ox.NamedNode(graph_iri) if graph_iri is not None else None}
         filters = []
@@ -259,6 +265,26 @@ class RemoteStore(StoreBase):
                            + " ".join(filters) + " }")
         for row in rows:
             yield ox.Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[arg-type]
+
+    def _graph_quads(self, graph_iri: str) -> list[ox.Quad] | None:
+        """A graph's quads from a CONSTRUCT answered in N-Triples, parsed by pyoxigraph: how
+        validation reads each report (Virtuoso: 5 samples in 0.2 s, 1.3 s as JSON rows and
+        rdflib terms); None when the server answers in no RDF format pyoxigraph reads."""
+        if not self.endpoint:
+            raise ValueError("this remote store has no --endpoint for queries")
+        name = ox.NamedNode(graph_iri)
+        response = self._http.post(
+            self.endpoint,
+            data={"query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}"},
+            headers={"Accept": "application/n-triples, text/turtle;q=0.5"},
+            timeout=self.timeout,
+        )
+        _check(response, f"reading graph {graph_iri}")
+        fmt = ox.RdfFormat.from_media_type(response.headers.get("Content-Type", ""))
+        if fmt is None or fmt.supports_datasets:
+            return None
+        return [ox.Quad(_unskolemised(t.subject), t.predicate, _unskolemised(t.object), name)
+                for t in ox.parse(response.content, format=fmt)]
 
     def dataset(self) -> Dataset:
         """Every named graph of the project, fetched with one query (for export)."""
@@ -285,6 +311,13 @@ def _skolemised(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         named += [ox.Quad(t.subject, t.predicate, t.object, name)
                   for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)]
     return named
+
+
+def _unskolemised(term: OxTerm) -> OxTerm:
+    """A skolem IRI we wrote as the blank node it stands for (as ``term_from_json``)."""
+    if isinstance(term, ox.NamedNode) and term.value.startswith(GENID):
+        return ox.BlankNode(term.value.rpartition("/")[2])
+    return term
 
 
 def _check(response: requests.Response, what: str) -> None:

@@ -12,7 +12,8 @@ Public API:
 - ``fiscal-kg validate`` is ``validation.cli.main``.
 
 Every store is reached through the ``Store`` protocol (``fiscal_kg.store.base``); the rules run
-on in-memory pyoxigraph working stores (``fastpath``) or, for a small store, on it directly.
+on in-memory pyoxigraph working stores (``fastpath``) or, for a small embedded store, on it
+directly. A remote store's reports are always copied into working stores (``remote.py``).
 pyshacl over the same shapes and data is the reference (``reference.py``); the equivalence test
 shows both report the same findings.
 """
@@ -29,10 +30,11 @@ from pathlib import Path
 from fiscal_kg.store import OxigraphStore, Store
 from fiscal_kg.validation.fastpath import BATCH, Runner, report_units, run_batched, run_parallel
 from fiscal_kg.validation.findings import Finding, ValidationRun
+from fiscal_kg.validation.remote import SHARED_GRAPHS, runs_here
 from fiscal_kg.validation.ruledata import RULES_GRAPH, rule_data
 from fiscal_kg.validation.shapes import load_shapes
 from fiscal_kg.validation.storage import replace_results, write_whole
-from loaders.vocab import CODES_GRAPH, ONTOLOGY_GRAPH
+from loaders.vocab import CODES_GRAPH
 
 __all__ = [
     "Finding", "ValidationRun", "load_into", "prepare", "validate", "validate_files",
@@ -58,12 +60,12 @@ def validate(store: Store, documents: Iterable[str] | None = None, *,
     prepare(store)
     known = sorted(report_units(store))
     chosen = known if documents is None else sorted({str(d) for d in documents} & set(known))
-    shared = [str(g) for g in (CODES_GRAPH, ONTOLOGY_GRAPH, RULES_GRAPH)]
+    shared = list(SHARED_GRAPHS)
     workers = workers or min(2, os.cpu_count() or 1)
     parallel = workers > 1 and len(chosen) > 2 * batch
     # the workers open the store's folder read-only (an on-disk store has one)
     path = store.reader_path() if parallel else None
-    if len(known) <= batch and documents is None:
+    if len(known) <= batch and documents is None and runs_here(store):
         findings = Runner(store, load_shapes()).run(rules)  # a small store: one pass over all
     elif path is not None:
         try:

@@ -3,7 +3,9 @@
 Bad input is one line on stderr and exit code 2 (a file that is no report: the others are still
 validated); a store that does not exist is an error, never a new empty store; ``--document``
 takes a report's IRI, its ``id:doc/…`` form or its file name, and replaces only that report's
-results in the stored validation report.
+results in the stored validation report. ``--endpoint URL --update-endpoint URL`` (and ``--gsp``)
+validate a remote store: its reports are read into in-memory working stores and the validation
+report is written back through SPARQL Update (``validation.remote``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from fiscal_kg.queries import QueryError, queries_dir, read_query, resolve_document
 from fiscal_kg.sources import report_files
-from fiscal_kg.store import NoStoreError, OxigraphStore, Store, existing_store_path
+from fiscal_kg.store import NoStoreError, OxigraphStore, Store, open_store
 from fiscal_kg.validation import load_into, validate
 from fiscal_kg.validation.findings import Finding, report_graph, to_json, to_text
 
@@ -24,6 +26,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*",
                    help="report files or folders to validate in a temporary store")
     p.add_argument("--store", help="store folder (default $FISCAL_KG_STORE or ./fiscal-kg-store)")
+    p.add_argument("--endpoint", metavar="URL", help="remote store: SPARQL query endpoint")
+    p.add_argument("--update-endpoint", metavar="URL",
+                   help="remote store: SPARQL update endpoint (the validation report is "
+                   "written there)")
+    p.add_argument("--gsp", metavar="URL", help="remote store: Graph Store Protocol endpoint")
     p.add_argument("--document", action="append", metavar="REPORT",
                    help="only this report: its IRI, id:doc/… form or file name (repeatable)")
     p.add_argument("--format", choices=("text", "json", "ttl"), default="text")
@@ -73,18 +80,26 @@ def _load_files(store: Store, names: list[str]) -> tuple[list[str], int]:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     failed = 0
+    remote = bool(args.endpoint or args.update_endpoint or args.gsp)
     if args.files:
-        if args.store or args.document:
-            print("fiscal-kg validate: give report files, or --store/--document, not both",
-                  file=sys.stderr)
+        if args.store or args.document or remote:
+            print("fiscal-kg validate: give report files, or a store (--store, --endpoint …) "
+                  "and --document, not both", file=sys.stderr)
             return 2
         store = OxigraphStore()
         docs, failed = _load_files(store, args.files)
         if not docs:  # each file that failed has said why, in one line
             return 2
+    elif remote and not (args.endpoint and args.update_endpoint):
+        # it reads the reports, then writes the validation report: both endpoints
+        print("fiscal-kg validate: a remote store is validated through SPARQL: give --endpoint "
+              "URL and --update-endpoint URL", file=sys.stderr)
+        return 2
     else:
         try:
-            store = OxigraphStore(existing_store_path(args.store))
+            store = open_store(args.store, endpoint=args.endpoint,
+                               update_endpoint=args.update_endpoint, gsp=args.gsp,
+                               must_exist=True)
         except NoStoreError as exc:
             print(f"fiscal-kg: {exc}", file=sys.stderr)
             return 2

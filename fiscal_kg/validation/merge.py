@@ -2,8 +2,9 @@
 
 The workers have checked each loaded report with the report-scoped rules. Here the unit-scoped
 rules (shapes/rules.csv ``scope``: last year's report of the same unit) run once over the whole
-store when a loaded report's unit has other reports — a new report can change the findings of
-its successor as well as its own; a unit with one report has none to change — and the
+store (a remote one's reports copied into working stores, ``remote.py``) when a loaded
+report's unit has other reports — a new report can change the findings of its successor as well
+as its own; a unit with one report has none to change — and the
 sh:ValidationReport in ``VALIDATION_GRAPH`` is updated in place: the results of the loaded reports
 and of the unit-scoped rules are replaced, every other report's results stay as they were.
 
@@ -23,8 +24,9 @@ from collections.abc import Iterator
 from fiscal_kg.store import Store
 from fiscal_kg.validation import prepare, storage
 from fiscal_kg.validation.catalogue import rules_of_scope
-from fiscal_kg.validation.fastpath import Runner, report_units
+from fiscal_kg.validation.fastpath import report_units
 from fiscal_kg.validation.findings import Finding
+from fiscal_kg.validation.remote import unit_findings
 from fiscal_kg.validation.shapes import load_shapes
 
 RESULTS_PER_TRANSACTION = 2_000  # findings of loaded reports written in one transaction
@@ -39,7 +41,7 @@ def merge_loaded(store: Store, checked: dict[str, list[Finding]],
     prepare(store)
     unit_rules, across = rules_of_scope("unit"), []
     if _units_with_other_reports(store, set(checked)):
-        across = Runner(store, load_shapes()).run(sorted(unit_rules))
+        across = unit_findings(store, load_shapes(), unit_rules)  # a remote store: copied
     else:  # no loaded report has another of its unit: no unit-scoped finding can change
         unit_rules = frozenset()
     for documents, findings in _transactions(checked, unchecked or set()):
