@@ -211,22 +211,29 @@ def _report(g: TripleSink, report: Report) -> None:
         _item_class(g, doc, index, item)
 
 
-def _item_class(g: TripleSink, doc: URIRef, index: int, item: StatedItemClass) -> None:
-    node = URIRef(f"{doc}/item-class/{item.line}-{index}")
-    g.add((node, RDF.type, FKG.StatedItemClass))
+def _stated(g: TripleSink, doc: URIRef, path: str, kind: URIRef, line: int,
+            phrase: str | None = None) -> URIRef:
+    """A node for something the narrative states (``{doc}/{path}``): its class, report and
+    line, and the words as printed when given; the builders below add what is particular."""
+    node = URIRef(f"{doc}/{path}")
+    g.add((node, RDF.type, kind))
     g.add((node, FKG.document, doc))
-    g.add((node, FKG.sourceLine, g.lit(item.line)))
+    g.add((node, FKG.sourceLine, g.lit(line)))
+    if phrase is not None:
+        g.add((node, FKG.phraseAsPrinted, g.lit(phrase)))
+    return node
+
+
+def _item_class(g: TripleSink, doc: URIRef, index: int, item: StatedItemClass) -> None:
+    node = _stated(g, doc, f"item-class/{item.line}-{index}", FKG.StatedItemClass, item.line,
+                   item.name)
     g.add((node, FKG.statedSide, g.lit(item.side)))
-    g.add((node, FKG.phraseAsPrinted, g.lit(item.name)))
 
 
 def _stated_count(g: TripleSink, doc: URIRef, index: int, count: StatedCount) -> None:
     """A stated count with its list: the repeats are counted here, since RDF keeps a set."""
-    node = URIRef(f"{doc}/count/{count.line}-{index}")
+    node = _stated(g, doc, f"count/{count.line}-{index}", FKG.StatedCount, count.line)
     keys = [label_key(item) for item in count.items]
-    g.add((node, RDF.type, FKG.StatedCount))
-    g.add((node, FKG.document, doc))
-    g.add((node, FKG.sourceLine, g.lit(count.line)))
     g.add((node, FKG.statedCount, g.lit(count.count)))
     g.add((node, FKG.countedNoun, g.lit(count.noun)))
     g.add((node, FKG.listedItemCount, g.lit(len(count.items))))
@@ -239,10 +246,7 @@ def _stated_count(g: TripleSink, doc: URIRef, index: int, count: StatedCount) ->
 
 
 def _stated_product(g: TripleSink, doc: URIRef, index: int, p: StatedProduct) -> None:
-    node = URIRef(f"{doc}/product/{p.line}-{index}")
-    g.add((node, RDF.type, FKG.StatedProduct))
-    g.add((node, FKG.document, doc))
-    g.add((node, FKG.sourceLine, g.lit(p.line)))
+    node = _stated(g, doc, f"product/{p.line}-{index}", FKG.StatedProduct, p.line, p.factors)
     g.add((node, FKG.quantity, g.lit(p.quantity)))
     g.add((node, FKG.monthlyRate, g.dec(p.monthly_rate)))
     g.add((node, FKG.yearlyRate, g.dec(p.yearly_rate)))
@@ -253,50 +257,35 @@ def _stated_product(g: TripleSink, doc: URIRef, index: int, p: StatedProduct) ->
     g.add((node, FKG.statedTotalRaw, g.lit(p.raw)))
     g.add((node, FKG.halfUnit, g.dec(rounding(p.raw))))
     g.add((node, FKG.statedTotalLine, g.lit(p.amount_line)))
-    g.add((node, FKG.phraseAsPrinted, g.lit(p.factors)))
 
 
 def _citation(g: TripleSink, doc: URIRef, index: int, c: PolicyCitation) -> None:
-    node = URIRef(f"{doc}/citation/{c.line}-{index}")
-    g.add((node, RDF.type, FKG.PolicyCitation))
-    g.add((node, FKG.document, doc))
-    g.add((node, FKG.sourceLine, g.lit(c.line)))
+    node = _stated(g, doc, f"citation/{c.line}-{index}", FKG.PolicyCitation, c.line, c.text)
     g.add((node, FKG.issuerAbbreviation, g.lit(c.issuer)))
     g.add((node, FKG.citedYear, g.lit(c.year)))
     g.add((node, FKG.citedNumber, g.lit(c.number)))
     if c.title and c.title_key:
         g.add((node, FKG.citedTitle, g.lit(c.title)))
         g.add((node, FKG.citedTitleKey, g.lit(c.title_key)))
-    g.add((node, FKG.phraseAsPrinted, g.lit(c.text)))
 
 
 def _name_mention(g: TripleSink, doc: URIRef, index: int, m: UnitNameMention) -> None:
-    node = URIRef(f"{doc}/name/{m.line}-{index}")
-    g.add((node, RDF.type, FKG.UnitNameMention))
-    g.add((node, FKG.document, doc))
-    g.add((node, FKG.sourceLine, g.lit(m.line)))
-    g.add((node, FKG.phraseAsPrinted, g.lit(m.name)))
+    node = _stated(g, doc, f"name/{m.line}-{index}", FKG.UnitNameMention, m.line, m.name)
     g.add((node, FKG.nameField, g.lit(m.field)))
     g.add((node, FKG.nameRelation, g.lit(m.relation)))
 
 
 def _change_reason(g: TripleSink, doc: URIRef, r: ChangeReason) -> None:
-    node = URIRef(f"{doc}/change-reason/{r.line}-{r.claim_index}")
-    g.add((node, RDF.type, FKG.ChangeReasonCheck))
-    g.add((node, FKG.document, doc))
-    g.add((node, FKG.sourceLine, g.lit(r.line)))
+    node = _stated(g, doc, f"change-reason/{r.line}-{r.claim_index}", FKG.ChangeReasonCheck,
+                   r.line, r.sentence)
     g.add((node, FKG.explains, v.claim_iri(doc, r.line, r.claim_index)))
-    g.add((node, FKG.phraseAsPrinted, g.lit(r.sentence)))
     if r.reason_line is not None:
         g.add((node, FKG.reasonLine, g.lit(r.reason_line)))
 
 
 def _empty_table_check(g: TripleSink, doc: URIRef, c: EmptyTableCheck) -> None:
-    node = URIRef(f"{doc}/empty-table/{c.table_line}")
-    g.add((node, RDF.type, FKG.EmptyTableCheck))
-    g.add((node, FKG.document, doc))
-    g.add((node, FKG.sourceLine, g.lit(c.table_line)))
-    g.add((node, FKG.phraseAsPrinted, g.lit(c.title)))
+    node = _stated(g, doc, f"empty-table/{c.table_line}", FKG.EmptyTableCheck, c.table_line,
+                   c.title)
     if c.statement_line is not None:
         g.add((node, FKG.statementLine, g.lit(c.statement_line)))
     if c.other_note_line is not None:
@@ -305,14 +294,11 @@ def _empty_table_check(g: TripleSink, doc: URIRef, c: EmptyTableCheck) -> None:
 
 
 def _year_label(g: TripleSink, doc: URIRef, index: int, label: YearLabel) -> None:
-    node = URIRef(f"{doc}/year-label/{label.line}-{index}")
-    g.add((node, RDF.type, FKG.YearLabel))
-    g.add((node, FKG.document, doc))
-    g.add((node, FKG.sourceLine, g.lit(label.line)))
+    node = _stated(g, doc, f"year-label/{label.line}-{index}", FKG.YearLabel, label.line,
+                   label.text)
     g.add((node, FKG.labelledYear, g.lit(label.year)))
     g.add((node, FKG.yearRole, g.lit(label.role)))
     g.add((node, FKG.yearBasis, g.lit(label.basis)))
-    g.add((node, FKG.phraseAsPrinted, g.lit(label.text)))
 
 
 def _document(g: TripleSink, report: Report, doc: URIRef, unit: URIRef) -> None:
