@@ -127,6 +127,7 @@ def test_validate_on_the_server_writes_the_embedded_findings(
                  "-o", str(out)]) == 1
     one = json.loads(out.read_text(encoding="utf-8"))
     assert len(one) == 15 and {f["report"].split()[0] for f in one} == {sample_paths[2].name}
+    assert sent == []  # not even the report's own type quad, stored already
     assert _findings(remote) == _findings(embedded)
 
 

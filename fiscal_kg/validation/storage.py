@@ -35,6 +35,7 @@ __all__ = ["forget", "forget_update", "replace_results", "severity_counts", "wri
 
 SH = "http://www.w3.org/ns/shacl#"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 KILL_HOOK = "FISCAL_KG_KILL_BEFORE_SWITCH"
 
 _GRAPH = ox.NamedNode(str(VALIDATION_GRAPH))
@@ -97,6 +98,8 @@ def replace_results(store: Store, documents: Iterable[str], rules: Iterable[str]
     # sh:conforms as a quad of both sides: changed in the same transaction as the results (and
     # when it does not change, an insert-only difference can go through the cheaper ``extend``)
     old |= set(store.quads(_REPORT, conforms, None, _GRAPH.value))
+    # and the report's own type, which every new side holds: stored already, it is no change
+    old |= set(store.quads(_REPORT, ox.NamedNode(RDF_TYPE), None, _GRAPH.value))
     new = _parsed(findings, conforms=False)
     ok = not elsewhere and not any(f.severity == "Violation" for f in findings)
     new.add(ox.Quad(_REPORT, conforms, ox.Literal("true" if ok else "false",
