@@ -298,3 +298,27 @@ def test_shards_findings_replace_only_their_reports_results(
         assert len(mine) == 7
         assert before - _validation_graph(store) == {
             q for q in before if q.subject in mine or q.object in mine}
+
+
+def test_a_report_the_workers_cannot_validate_is_extracted_and_named(
+        sample_paths: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A report whose shapes fail in the worker is written all the same, its manifest row says
+    why, and `load --from-shards` names it "loaded but not validated" (no findings merged)."""
+    from fiscal_kg.validation.per_report import ReportValidator
+
+    def broken(self: ReportValidator, reports: object) -> list:
+        raise ValueError("no shapes today")
+
+    monkeypatch.setattr(ReportValidator, "validate", broken)
+    out = tmp_path / "shards"
+    extract(sample_paths[:1], out, workers=1, validate=True)
+    (row,) = read_manifest(out).reports
+    assert row.summary["validation_error"] == "ValueError: no shapes today"
+    assert "findings" not in row.summary
+    with OxigraphStore(tmp_path / "store") as store:
+        summary = load_shards(store, out, quiet=True)
+        assert [p.graph_iri for p in summary.loaded] == [row.document]
+        assert summary.findings == []
+        assert row.document in store.graph_names()
+    assert "loaded but not validated (ValueError: no shapes today)" in capsys.readouterr().err
