@@ -186,7 +186,7 @@ def _time_queries(store_dir: Path, names: list[str], config: dict, result: SizeR
     todo = list(names)
     while todo:
         phase = PhaseProcess(store_dir, {"kind": "queries", "names": todo, "unit": unit,
-                                         "split": not unit and not result.engine_ms})
+                                         "split": not unit and not result.whole_ms})
         try:
             with TreeWatch(phase.pid) as watch:
                 _next_queries(phase, todo, config, result, clock, unit)
@@ -226,8 +226,10 @@ def _next_queries(phase: PhaseProcess, todo: list[str], config: dict, result: Si
             times.setdefault(name, []).append(message[2] * 1000)
             if not unit:
                 result.query_rows[name] = message[3]
-                if message[4] is not None:
-                    result.engine_ms[name] = message[4] * 1000
+                result.query_pages[name] = message[4]
+                if message[5] is not None:  # the whole answer (every report), once
+                    result.whole_ms[name] = message[5][0] * 1000
+                    result.whole_rows[name] = message[5][1]
 
 
 def _measure_pyshacl(paths: Sequence[str], config: dict, result: SizeResult, clock: Clock) -> None:

@@ -111,13 +111,14 @@ def _phase_main(conn: object, store_dir: str, task: dict) -> None:
                         continue
                     values = {**values, "unit": unit}
                 try:
-                    seconds, result = timed(lambda q=(named, values): run_query(store, q))
-                    engine = (timed(lambda q=(named, values): store.query(counted(*q)))[0]
-                              if task.get("split") else None)
+                    seconds, rows, pages = slowest_page(store, named, values)
+                    whole = (timed(lambda q=(named, values): run_query(store, q, page=None))
+                             if task.get("split") and named.pages else None)  # type: ignore[attr-defined]
                 except Exception as exc:  # a broken query costs its row, not the bench
                     conn.send(("error", f"failed: {type(exc).__name__}: {exc}"[:200], name))
                     continue
-                conn.send(("query", name, seconds, len(result.rows), engine))  # type: ignore[attr-defined]
+                conn.send(("query", name, seconds, rows, pages,
+                           None if whole is None else (whole[0], len(whole[1].rows))))
             conn.send(("done",))
         time.sleep(0.6)  # let the parent sample this process's peak before it ends
     finally:
@@ -148,21 +149,30 @@ def runnable_queries() -> tuple[dict[str, tuple[object, dict[str, str]]], dict[s
     return run, skipped
 
 
-def counted(named: NamedQuery, values: dict[str, str]) -> str:
-    """The query as ``SELECT (COUNT(*) …) { { QUERY } }``: the engine evaluates it whole (joins,
-    OPTIONALs, ORDER BY) but hands back one number, not its rows as Python terms."""
-    from fiscal_kg.queries import bind
-
-    text = bind(named, values)
-    body = re.search(r"^\s*SELECT\b", text, re.M | re.I)
-    assert body is not None, named.name
-    return (f"{text[:body.start()]}SELECT (COUNT(*) AS ?rows) WHERE {{\n"
-            f"{{ {text[body.start():]} }} }}")
-
-
-def run_query(store: Store, query: tuple[NamedQuery, dict[str, str]]) -> QueryResult:
-    """A named query with its required parameters bound, unbound optional ones meaning "all"."""
-    from fiscal_kg.queries import run
+def run_query(store: Store, query: tuple[NamedQuery, dict[str, str]], page: int | None = 1
+              ) -> QueryResult:
+    """A named query with its required parameters bound, unbound optional ones meaning "all":
+    the answer ``fiscal-kg query NAME`` gives — a listing's first page of reports (``page``: another
+    page; None: every report, as ``--all``)."""
+    from fiscal_kg.queries.paging import PAGE_SIZE, run_page
 
     named, values = query
-    return run(store, named, values)
+    return run_page(store, named, values, page=page or 1,
+                    size=None if page is None else PAGE_SIZE).result
+
+
+def slowest_page(store: Store, named: NamedQuery, values: dict[str, str]
+                 ) -> tuple[float, int, int]:
+    """(seconds, rows, pages) of the answer ``fiscal-kg query NAME`` gives; for a listing in pages
+    of reports, of the slowest of its first, middle and last page (the pages differ in rows)."""
+    from fiscal_kg.queries.paging import run_page
+
+    seconds, answer = timed(lambda: run_page(store, named, values))
+    page = answer.page
+    slowest = (seconds, len(answer.result.rows))
+    if page is None:
+        return (*slowest, 0)
+    for number in sorted({page.count // 2 + 1, page.count} - {1}):
+        took, other = timed(lambda n=number: run_page(store, named, values, page=n))
+        slowest = max(slowest, (took, len(other.result.rows)))
+    return (*slowest, page.count)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from bench.check import Check, PlantedCheck
 
@@ -23,10 +23,11 @@ class SizeResult:
     unit_query_ms: dict[str, list[float]] = field(default_factory=dict)  # given one `unit`
     query_unit: str = ""  # that unit
     scan_ms: list[float] = field(default_factory=list)  # a full scan per query process
-    query_rows: dict[str, int] = field(default_factory=dict)  # rows of each query (all reports)
-    # each query once as COUNT(*) of its rows: the engine's evaluation without the rows turned
-    # into Python terms (how much of a query's time its answer's size costs)
-    engine_ms: dict[str, float] = field(default_factory=dict)
+    query_rows: dict[str, int] = field(default_factory=dict)  # rows of the answer timed
+    query_pages: dict[str, int] = field(default_factory=dict)  # pages of reports (0: no pages)
+    # a listing's whole answer (every report, `query --all`), once: what the pages divide
+    whole_ms: dict[str, float] = field(default_factory=dict)
+    whole_rows: dict[str, int] = field(default_factory=dict)
     skipped_queries: dict[str, str] = field(default_factory=dict)
     writer_rss_mb: float = 0.0  # peak of the process loading the store
     validate_rss_mb: float = 0.0  # peak of the re-validation process and the ones it starts
@@ -90,7 +91,8 @@ class SizeResult:
 
     @classmethod
     def from_json(cls, data: dict) -> SizeResult:
-        data = dict(data)
+        known = {f.name for f in fields(cls)}
+        data = {k: v for k, v in data.items() if k in known}  # an older run's fields dropped
         data["planted"] = PlantedCheck(**data.get("planted", {}))
         data["planted_in_load"] = PlantedCheck(**data.get("planted_in_load", {}))
         data["pyshacl"] = Check(**data.get("pyshacl", {}))

@@ -196,6 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     bench = run_bench(args)
     text = render(bench)
+    from bench.quads_per_fact import measure as quads_per_fact
+
+    text += "\n" + quads_per_fact().line() + " (`python -m bench.quads_per_fact`)\n"
     if args.pdf == "yes" or (args.pdf == "auto" and args.sizes == [10, 100, 1000]):
         from bench.pdf import pdf_phase
 

@@ -232,7 +232,9 @@ def virtuoso_lines(results: list) -> list[str]:
                   "run of each query (shown apart: the server compiles and caches its plan); "
                   + ("embedded: the same, in this process (rows: the same count unless shown)"
                      if mine else "embedded: the query table above (each run in a fresh "
-                     "process)") + ". The machine is shared: compare within a run.", ""]
+                     "process; a listing's slowest page of three)") + ". Each answer is the one "
+                  "`fiscal-kg query NAME` gives: a listing's first page of reports (`# pages:`). "
+                  "The machine is shared: compare within a run.", ""]
     return lines
 
 

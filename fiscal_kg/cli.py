@@ -19,6 +19,7 @@ from pathlib import Path
 from fiscal_kg.export import EXPORT_FORMATS
 from fiscal_kg.ingest import load_paths
 from fiscal_kg.optional_parts import optional_module, run_linking, run_validation
+from fiscal_kg.queries.paging import PAGE_SIZE, Page, run_page
 from fiscal_kg.shards_cli import add_extract_parser, add_load_options
 from fiscal_kg.store import (
     NoStoreError,
@@ -163,7 +164,12 @@ def cmd_query(args: argparse.Namespace) -> int:
             print(f"fiscal-kg query: {exc}", file=sys.stderr)
             return 2
         try:
-            result = q.run(store, named, values, portable=args.portable)
+            answer = run_page(store, named, values, page=args.page,
+                              size=None if args.all else args.page_size, portable=args.portable)
+            result = answer.result
+        except q.QueryError as exc:  # a page past the last
+            print(f"fiscal-kg query: {exc}", file=sys.stderr)
+            return 2
         except SyntaxError as exc:  # the user's .rq file: bad input
             print(f"fiscal-kg query: {named.name}: {' '.join(str(exc).split())}", file=sys.stderr)
             return 2
@@ -173,9 +179,17 @@ def cmd_query(args: argparse.Namespace) -> int:
     sys.stdout.write(q.FORMATTERS[args.format](result))
     if args.format == "json":
         sys.stdout.write("\n")
+    if answer.page is not None and answer.page.count > 1:  # never a silent part of the answer
+        print(_page_note(answer.page), file=sys.stderr)
     if args.source and args.format == "table":
         _show_source_lines(result, Path(args.source))
     return 0
+
+
+def _page_note(page: Page) -> str:
+    """What a page of a listing holds and how to get the rest."""
+    rest = "" if page.is_last else f"; next: --page {page.number + 1}"
+    return f"fiscal-kg query: {page.describe()}{rest}; every report: --all"
 
 
 def _query_store(args: argparse.Namespace) -> Store:
@@ -183,6 +197,17 @@ def _query_store(args: argparse.Namespace) -> Store:
     return open_query_store(args.store, endpoint=args.endpoint,
                             update_endpoint=getattr(args, "update_endpoint", None),
                             gsp=getattr(args, "gsp", None))
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of 1 or more."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return number
 
 
 def _key_value(text: str) -> tuple[str, str]:
@@ -356,6 +381,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--list", action="store_true", help="list the named queries")
+    p.add_argument("--page", type=_positive, default=1, metavar="N",
+                   help="a listing's N-th page of reports (default 1)")
+    p.add_argument("--page-size", type=_positive, default=PAGE_SIZE, metavar="N",
+                   help=f"reports a page of a listing (default {PAGE_SIZE})")
+    p.add_argument("--all", action="store_true",
+                   help="a listing's rows for every report at once, not a page")
     p.add_argument(
         "--portable",
         action="store_true",

@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 from fiscal_kg import queries as q
 from fiscal_kg.endpoint_protocol import DIRECT, FORM, MAX_FIELDS, ProtocolError, read_body
+from fiscal_kg.queries.paging import Page, paged_text
 from fiscal_kg.report import data, live, query_page
 from fiscal_kg.store import OxigraphStore
 
@@ -92,6 +93,11 @@ class QueryPage:
                                               documents=documents))  # fmt: skip
         if text is None:
             return _html(200, query_page.page(ask, queries, root, documents=documents))
+        try:  # a listing: one page of reports (or every report), in the text sent to /query
+            text, part = await anyio.to_thread.run_sync(self._page_of, ask, text)
+        except q.QueryError as exc:  # a bad page number or size, a page past the last
+            return _html(400, query_page.page(ask, queries, root, error=str(exc),
+                                              documents=documents))  # fmt: skip
         answer = await self.run(_engine_request(request, text))
         if answer.status_code != 200:
             message = bytes(answer.body).decode("utf-8", "replace").strip()
@@ -104,10 +110,21 @@ class QueryPage:
         except (ValueError, SyntaxError) as exc:  # the engine's answer, not the user's input
             return _html(502, query_page.page(ask, queries, root, error=f"bad answer: {exc}"))
         if ask.format != "html":  # up to max_rows rows: rendered in a thread, as the pages are
-            return await anyio.to_thread.run_sync(_download, ask, results)
+            return await anyio.to_thread.run_sync(_download, ask, results, part)
         html = await anyio.to_thread.run_sync(partial(query_page.page, ask, queries, root,
-                                                      results=results, documents=documents))
+                                                      results=results, documents=documents,
+                                                      part=part))  # fmt: skip
         return _html(200, html)
+
+    def _page_of(self, ask: query_page.Ask, text: str) -> tuple[str, Page | None]:
+        """``text`` restricted to the page of reports the form asks for, when the named query
+        is a listing (``fiscal_kg.queries.paging``): its reports are listed from the view's
+        store, the rows still come from /query. Any other query: ``text`` as it is."""
+        named = self.queries.get(ask.name or "")
+        if named is None or named.pages is None:
+            return text, None
+        number, size = query_page.paging(ask)
+        return paged_text(self.view.store(), named, ask.values, text, page=number, size=size)
 
     def _resolve(self, named: q.NamedQuery, values: dict[str, str]) -> dict[str, str]:
         """A ``document`` given by file name or short IRI → its IRI (the view's fixed query)."""
@@ -165,8 +182,10 @@ def _html(status: int, text: str) -> Response:
     return Response(text.encode(), status_code=status, media_type=live.HTML)
 
 
-def _download(ask: query_page.Ask, results: query_page.Results) -> Response:
+def _download(ask: query_page.Ask, results: query_page.Results, part: Page | None) -> Response:
     name = ask.name or "query"
+    if part is not None and part.count > 1:  # a part of the answer says so in its name
+        name += f"-page-{part.number}"
     if ask.format == "csv":
         body, kind = query_page.csv_bytes(results), "text/csv; charset=utf-8"
     else:

@@ -70,6 +70,10 @@ def table_iri(doc: URIRef, index: int) -> URIRef:
     return URIRef(f"{doc}/table/{index}")
 
 
+def column_iri(table: URIRef, col_index: int) -> URIRef:
+    return URIRef(f"{table}/column/{col_index}")
+
+
 def fact_iri(doc: URIRef, line: int, col_index: int) -> URIRef:
     return URIRef(f"{doc}/cell/{line}-{col_index}")
 

@@ -109,15 +109,26 @@ def serving_002_and_04_pdf(folder: Path, *serve_options: str) -> Iterator[str]:
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert "validated 2 report(s)" in loaded.stdout, loaded.stdout + loaded.stderr
+    with serving(store, *serve_options) as (base, _):
+        yield base
+
+
+@contextmanager
+def serving(store: Path, *serve_options: str, output: int = subprocess.DEVNULL,
+            env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`fiscal-kg serve --store STORE SERVE_OPTIONS` on a free loopback port: yields its base
+    URL and process (``output``: where its stdout and stderr go), stops it after."""
+    import sys
+
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "fiscal_kg", "serve", "--store", str(store), "--port", str(port),
          *serve_options],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=output, stderr=subprocess.STDOUT if output == subprocess.PIPE else output, env=env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for_sparql(base, proc)
-        yield base
+        yield base, proc
     finally:
-        stop(proc)
+        stop(proc)  # serve stops its Oxigraph child when it ends

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import free_port, stop, wait_for_sparql
+from conftest import free_port, serving, stop, wait_for_sparql
 from rdflib.plugins.sparql import prepareQuery
 
 from fiscal_kg.queries import cap_rows
@@ -33,20 +33,11 @@ def endpoint(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     """`python -m fiscal_kg serve` on a free loopback port, on a copy of the sample store."""
     store = tmp_path_factory.mktemp("served") / "store"
     shutil.copytree(sample_store_dir, store)
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "fiscal_kg", "serve", "--store", str(store),
-         "--port", str(port), "--timeout", "1", "--max-rows", str(CAP)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        # the flag wins over the environment's default
-        env={**os.environ, "FISCAL_KG_MAX_ROWS": str(CAP * 1000)},
-    )  # fmt: skip
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_for_sparql(base, proc)
-        yield base, proc
-    finally:
-        stop(proc)  # serve stops its Oxigraph child when it ends
+    # the flag wins over the environment's default
+    env = {**os.environ, "FISCAL_KG_MAX_ROWS": str(CAP * 1000)}
+    with serving(store, "--timeout", "1", "--max-rows", str(CAP), output=subprocess.PIPE,
+                 env=env) as served:
+        yield served
 
 
 def test_prints_its_query_url(endpoint) -> None:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import requests
-from conftest import serving_002_and_04_pdf
+from conftest import serving, serving_002_and_04_pdf
 from openpyxl import load_workbook
 
 from fiscal_kg.queries import named_queries
@@ -25,6 +26,10 @@ MAX_ROWS = 5  # the server's row cap, low enough for where-from's 1,000 rows to 
 # 002's line 218: 208 01 人力资源和社会保障管理事务, 320.27 | 352.15 (基本支出) | 16.40
 LINE_218 = {"name": "where-from", "document": SAMPLE_002.name, "line": "218", "run": "1"}
 INJECTION = 'x" } ; DROP ALL ; { "'
+# the five samples' reports in listing order (unit name, year): pages of 2 are 2, 2 and 1
+UNITS = ["乌鲁木齐市社会保险中心", "克孜勒苏柯尔克孜自治州社会保险中心", "奇台县社会保险管理局",
+         "苍溪县社会保险事务中心", "阿图什市社会保险中心"]  # fmt: skip
+DOCUMENTS = {"name": "documents", "run": "1"}
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +38,44 @@ def page(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("query-page")
     with serving_002_and_04_pdf(folder, "--max-rows", str(MAX_ROWS)) as base:
         yield f"{base}/findings/query"
+
+
+@pytest.fixture(scope="module")
+def samples_page(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The query page on a server over a copy of the five samples' store (pages of reports)."""
+    store = tmp_path_factory.mktemp("query-pages") / "store"
+    shutil.copytree(sample_store_dir, store)
+    with serving(store) as (base, _):
+        yield f"{base}/findings/query"
+
+
+class Links(HTMLParser):
+    """Every link's href and text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+        self.href: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "a":
+            self.href, self.text = dict(attrs).get("href"), ""
+
+    def handle_data(self, data: str) -> None:
+        if self.href is not None:
+            self.text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.href is not None:
+            self.links.append((self.href, self.text))
+            self.href = None
+
+
+def links(html: str, text: str) -> list[str]:
+    """The hrefs of the links whose text contains ``text``."""
+    parser = Links()
+    parser.feed(html)
+    return [href for href, label in parser.links if text in label]
 
 
 class Cells(HTMLParser):
@@ -224,3 +267,130 @@ def test_the_pages_are_valid_html(page: str) -> None:
                               timeout=60)  # fmt: skip
     parser.parse(construct.content)
     assert [len(row) for row in result_rows(construct.text)] == [3, 3]  # subject, predicate, object
+
+
+# ---------------------------------------------------------------------------
+# listings a page of reports at a time (`# pages: ?document`, fiscal_kg.queries.paging)
+# ---------------------------------------------------------------------------
+
+
+def test_a_listing_comes_a_page_of_reports_at_a_time(samples_page: str) -> None:
+    answer = requests.get(samples_page, params={**DOCUMENTS, "size": "2", "page": "2"},
+                          timeout=60)  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    assert [row[1][0] for row in result_rows(answer.text)] == UNITS[2:4]
+    assert "page 2 of 3: reports 3–4 of 5" in answer.text
+    base = "/findings/query?name=documents&run=1&size=2"
+    assert links(answer.text, "previous") == [f"{base}&page=1"]
+    assert links(answer.text, "next") == [f"{base}&page=3"]
+    assert links(answer.text, "every report") == [f"{base}&all=1"]
+    # the links lead to the pages beside it
+    host = samples_page.removesuffix("/findings/query")
+    last = requests.get(host + links(answer.text, "next")[0], timeout=60)
+    assert [row[1][0] for row in result_rows(last.text)] == UNITS[4:]
+    assert "page 3 of 3: reports 5–5 of 5" in last.text and not links(last.text, "next")
+    first = requests.get(host + links(answer.text, "previous")[0], timeout=60)
+    assert [row[1][0] for row in result_rows(first.text)] == UNITS[:2]
+    assert not links(first.text, "previous")
+    # the form keeps the page and its size, for the next run
+    assert '<input name="page" value="2"' in answer.text
+    assert '<input name="size" value="2"' in answer.text
+
+
+def test_every_report_at_once(samples_page: str) -> None:
+    answer = requests.get(samples_page, params={**DOCUMENTS, "size": "2", "all": "1"},
+                          timeout=60)  # fmt: skip
+    assert answer.status_code == 200
+    assert [row[1][0] for row in result_rows(answer.text)] == UNITS
+    assert "page 1 of" not in answer.text
+    assert links(answer.text, "in pages") == ["/findings/query?name=documents&run=1&size=2&page=1"]
+    assert '<input name="all" value="1" type="checkbox" checked>' in answer.text
+
+
+def test_the_default_page_holds_ten_reports(samples_page: str) -> None:
+    answer = requests.get(samples_page, params=DOCUMENTS, timeout=60)
+    assert [row[1][0] for row in result_rows(answer.text)] == UNITS
+    assert "page 1 of 1: reports 1–5 of 5" in answer.text
+    assert not links(answer.text, "next") and not links(answer.text, "previous")
+    # the filters a listing's form takes choose its reports, and so its pages
+    one = requests.get(samples_page, params={**DOCUMENTS, "unit": "奇台", "size": "1"},
+                       timeout=60)  # fmt: skip
+    assert [row[1][0] for row in result_rows(one.text)] == ["奇台县社会保险管理局"]
+    assert "page 1 of 1: reports 1–1 of 1" in one.text
+
+
+def test_a_listing_with_a_parameter_is_paged_in_its_order(samples_page: str) -> None:
+    """totals-by-class sorts by unit, year, kind, class: its pages in a row are its whole answer."""
+    totals = {"name": "totals-by-class", "class": "208", "run": "1", "size": "2"}
+    whole = result_rows(requests.get(samples_page, params={**totals, "all": "1"},
+                                     timeout=60).text)  # fmt: skip
+    pages = [result_rows(requests.get(samples_page, params={**totals, "page": str(n)},
+                                      timeout=60).text) for n in (1, 2, 3)]  # fmt: skip
+    assert [row for page in pages for row in page] == whole
+    # 乌鲁木齐 states no 208 total: page 1 (乌鲁木齐, 克州) has 1 row, then 奇台+苍溪, 阿图什
+    assert [len(page) for page in pages] == [1, 2, 1]
+    assert [(row[0][0], row[5][0]) for row in whole] == [
+        ("克孜勒苏柯尔克孜自治州社会保险中心", "389.75"), ("奇台县社会保险管理局", "933.34"),
+        ("苍溪县社会保险事务中心", "21017.35"), ("阿图什市社会保险中心", "864.45")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"page": "9", "size": "2"}, "documents: there is no page 9: 5 report(s) make 3 page(s) of 2"),
+    ({"page": "0"}, "page '0': a whole number, 1 or more"),
+    ({"page": "two"}, "page 'two': a whole number, 1 or more"),
+    ({"page": "-1"}, "page '-1': a whole number, 1 or more"),
+    ({"size": "1001"}, "size '1001': a whole number, 1 to 1,000"),
+    ({"size": "0", "all": "1"}, "size '0': a whole number, 1 to 1,000"),
+])  # fmt: skip
+def test_a_bad_page_gets_a_message_and_a_400(samples_page: str, params: dict,
+                                             message: str) -> None:  # fmt: skip
+    answer = requests.get(samples_page, params={**DOCUMENTS, **params}, timeout=60)
+    assert answer.status_code == 400
+    assert message in unescape(answer.text) and "Traceback" not in answer.text
+    assert 'id="named-form"' in answer.text  # shown under the form that asked, as it was typed
+    assert result_rows(answer.text) == []
+
+
+def test_queries_without_pages_ignore_the_page_fields(samples_page: str) -> None:
+    answer = requests.get(samples_page, params={"name": "largest-projects", "run": "1",
+                                                "page": "9", "size": "x"}, timeout=60)  # fmt: skip
+    plain = requests.get(samples_page, params={"name": "largest-projects", "run": "1"},
+                         timeout=60)  # fmt: skip
+    assert answer.status_code == plain.status_code == 200
+    assert result_rows(answer.text) == result_rows(plain.text) != []
+    assert 'name="page"' not in answer.text and 'class="pages"' not in answer.text
+    free = requests.post(samples_page, timeout=60, data={
+        "query": "SELECT ?d WHERE { ?d a <https://w3id.org/fiscal-kg/def#FiscalDocument> }",
+        "page": "9"})  # fmt: skip
+    assert free.status_code == 200 and len(result_rows(free.text)) == 5
+
+
+def test_downloads_follow_the_page(samples_page: str) -> None:
+    params = {"name": "documents", "size": "2", "page": "3", "format": "csv"}
+    answer = requests.get(samples_page, params=params, timeout=60)
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    assert answer.headers["content-disposition"] == \
+        'attachment; filename="documents-page-3.csv"'
+    rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["document", "unitName", "year"]
+    assert [row[1:3] for row in rows[1:]] == [["阿图什市社会保险中心", "2023"]]
+    every = requests.get(samples_page, params={**params, "all": "1", "format": "xlsx"},
+                         timeout=60)  # fmt: skip
+    assert every.headers["content-disposition"] == 'attachment; filename="documents.xlsx"'
+    sheet = load_workbook(io.BytesIO(every.content)).active
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == UNITS
+    # the results offer both: this page's rows, and every report's
+    page = requests.get(samples_page, params={**params, "format": "html", "run": "1"},
+                        timeout=60).text  # fmt: skip
+    hrefs = links(page, "CSV")
+    assert hrefs == ["/findings/query?name=documents&format=csv&size=2&page=3",
+                     "/findings/query?name=documents&format=csv&size=2&all=1"]
+
+
+def test_the_paged_pages_are_valid_html(samples_page: str) -> None:
+    import html5lib
+
+    parser = html5lib.HTMLParser(strict=True)
+    for params in ({"name": "documents"}, {**DOCUMENTS, "size": "2", "page": "2"},
+                   {**DOCUMENTS, "all": "1"}, {**DOCUMENTS, "page": "9"}):
+        parser.parse(requests.get(samples_page, params=params, timeout=60).content)

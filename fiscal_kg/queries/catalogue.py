@@ -5,6 +5,10 @@ A named query starts with a comment header::
     # title: Totals by function class
     # question: How much does each unit spend per 类 in each year?
     # param code: code — a function/economic notation, e.g. 2080109 (default: 208)
+    # pages: ?doc — the answer comes a page of reports at a time
+
+``pages`` names the variable that holds the report a row is about: such a query (a listing of
+rows of every report) is answered a page of reports at a time (``fiscal_kg.queries.paging``).
 
 A query that uses ``LATERAL`` (SEP-0006: Oxigraph, Jena >= 4.7) has a second, SPARQL 1.1
 form with the same rows in ``queries/portable/NAME.rq``, read here beside it.
@@ -21,6 +25,7 @@ from loaders.resources import resource_dir
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "code", "year")
 
 _HEADER = re.compile(r"#\s*(title|question)\s*:\s*(.*)")
+_PAGES = re.compile(r"#\s*pages\s*:\s*(\?[A-Za-z_][A-Za-z0-9_]*)")
 _PARAM = re.compile(r"#\s*param\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([a-z]+)\s*(?:—|--|-|:)?\s*(.*)")
 _DEFAULT = re.compile(r"\(default:\s*([^)]*)\)\s*$")
 _REQUIRED = re.compile(r"\(required\)\s*$")
@@ -48,6 +53,7 @@ class NamedQuery:
     question: str = ""
     params: list[Param] = field(default_factory=list)
     portable: str | None = None  # the SPARQL 1.1 form, when ``text`` uses LATERAL
+    pages: str | None = None  # the report variable of a listing answered a page at a time
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -75,6 +81,8 @@ def parse_query(text: str, name: str = "query", path: Path | None = None) -> Nam
                 default = d.group(1).strip().strip('"')
             required = bool(_REQUIRED.search(meaning))
             query.params.append(Param(pname, ptype, meaning.strip(), default, required))
+        elif m := _PAGES.match(line):
+            query.pages = m.group(1)
         elif m := _HEADER.match(line):
             setattr(query, m.group(1), m.group(2).strip())
     return query
@@ -149,8 +157,12 @@ def listing(queries: dict[str, NamedQuery] | None = None) -> list[str]:
             f"{p.name}={p.type}" if p.required else f"[{p.name}={p.type}]" for p in nq.params
         )
         mark = "*" if nq.portable is not None else ""
-        lines.append(f"{name + mark:<28} {nq.title}  {params}".rstrip())
+        pages = " [pages]" if nq.pages else ""
+        lines.append(f"{name + mark:<28} {nq.title}{pages}  {params}".rstrip())
     if any(nq.portable is not None for nq in queries.values()):
         lines.append("* uses LATERAL; its SPARQL 1.1 form (queries/portable/) goes to stores"
                      " without LATERAL, and with --portable")
+    if any(nq.pages for nq in queries.values()):
+        lines.append("[pages]: answers a page of reports at a time (--page N, --page-size N;"
+                     " --all for every report)")
     return lines

@@ -194,3 +194,23 @@ def _even_backslashes(text: str, end: int) -> bool:
 def uses_lateral(text: str) -> bool:
     """Whether a query text uses the LATERAL keyword (comments and strings aside)."""
     return any(token.upper() == "LATERAL" for token, _ in _tokens(text))
+
+
+def typed_group(text: str, variable: str, class_name: str) -> int:
+    """Offset of the ``{`` of the innermost group holding the pattern ``?variable a <class>``
+    (the class as a prefixed name ending ``:class_name`` or an IRI ending ``#class_name>`` /
+    ``/class_name>``): where the query binds that variable, so a VALUES block put there
+    restricts it before anything is joined to it."""
+    opened: list[int] = []
+    words = [(kind, token, at) for kind, token, at in lex(text)
+             if kind in ("word", "iri") or token in "{}"]  # fmt: skip
+    for i, (_, token, at) in enumerate(words):
+        if token == "{":
+            opened.append(at)
+        elif token == "}" and opened:
+            opened.pop()
+        elif token == variable and i + 2 < len(words) and words[i + 1][1] == "a" and opened:
+            name = words[i + 2][1]
+            if name.endswith((f":{class_name}", f"#{class_name}>", f"/{class_name}>")):
+                return opened[-1]
+    raise QueryError(f"no `{variable} a …{class_name}` pattern to page the reports by")

@@ -3,7 +3,10 @@
 The named queries (``queries/*.rq``, read by ``fiscal_kg.queries``) are listed by title; the one
 chosen shows its parameters as form fields, typed as its header declares them, and its values
 are bound as RDF terms (``fiscal_kg.queries.bind``, as ``fiscal-kg query --param``), never pasted
-into the text. A free-text box starts with the prefixes the named queries declare.
+into the text. A free-text box starts with the prefixes the named queries declare. A listing
+(a named query with ``# pages: ?doc``, ``fiscal_kg.queries.paging``) is answered a page of
+reports at a time, as ``fiscal-kg query --page N --page-size N --all``: form fields ``page``,
+``size`` and ``all``, and links to the pages beside it, to every report and to their downloads.
 
 This module only reads forms, binds and renders: running a query is the server's, which sends
 the text through the endpoint's own ``/query`` handler (guard, row cap, time limit; see
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
 from string import Template
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from openpyxl import Workbook
@@ -28,6 +32,7 @@ from openpyxl.styles import Font
 
 from fiscal_kg import csv_safe
 from fiscal_kg import queries as q
+from fiscal_kg.queries.paging import PAGE_SIZE, Page
 from fiscal_kg.report.pages import HERE
 from fiscal_kg.report.paths import ID, page_path
 from fiscal_kg.report.spreadsheet import BOM, as_text
@@ -56,6 +61,7 @@ INPUTS = {"year": 'type="number" min="1900" max="2999"', "integer": 'type="numbe
           "decimal": 'inputmode="decimal"', "code": 'inputmode="numeric" pattern="[0-9]{1,12}"',
           "iri": 'size="60"', "string": ""}
 
+MAX_PAGE_SIZE = 1000  # reports a page at most: a bigger page is the whole answer, ask for "all"
 LONG = 30  # characters: a longer text cell wraps, shorter cells and IRIs stay on one line
 Term = dict[str, str]  # one term of SPARQL 1.1 Query Results JSON: type, value, datatype…
 
@@ -74,6 +80,11 @@ class Ask:
     format: str = "html"
     edit: str | None = None  # a named query to open in the free-text box
     run: bool = False  # a named query chosen from the list shows its form; its buttons run it
+    # a listing's page (``fiscal_kg.queries.paging``): number and size as typed, checked by
+    # ``paging`` only for a query that comes in pages (the others ignore them, as before)
+    page: str = ""
+    size: str = ""
+    all: bool = False  # every report at once, not a page
 
 
 @dataclass
@@ -89,7 +100,8 @@ def read_form(pairs: list[tuple[str, str]], queries: dict[str, q.NamedQuery]) ->
     fields = dict(pairs)
     ask = Ask(name=fields.get("name") or None, text=fields.get("query"),
               format=fields.get("format", "html"), edit=fields.get("edit") or None,
-              run="run" in fields or "format" in fields)
+              run="run" in fields or "format" in fields, page=fields.get("page", "").strip(),
+              size=fields.get("size", "").strip(), all="all" in fields)
     if ask.format not in FORMATS:
         raise q.QueryError(f"format {ask.format!r}: one of {', '.join(FORMATS)}")
     named = queries.get(ask.name) if ask.name else None
@@ -114,6 +126,23 @@ def query_text(ask: Ask, queries: dict[str, q.NamedQuery],
     if ask.text is not None and ask.text.strip():
         return ask.text
     return None
+
+
+def paging(ask: Ask) -> tuple[int, int | None]:
+    """A listing's page number and page size (None: every report), as ``paged_text`` takes
+    them; QueryError for a value that is no whole number in range."""
+    number = _whole("page", ask.page, 1, None)
+    size = _whole("size", ask.size, PAGE_SIZE, MAX_PAGE_SIZE)
+    return number, None if ask.all else size
+
+
+def _whole(name: str, text: str, default: int, most: int | None) -> int:
+    if not text:
+        return default
+    if re.fullmatch(r"[0-9]{1,12}", text) and 1 <= int(text) <= (most or int(text)):
+        return int(text)
+    span = f"1 to {most:,}" if most else "1 or more"
+    raise q.QueryError(f"{name} {text!r}: a whole number, {span}")
 
 
 def prefixes(queries: dict[str, q.NamedQuery]) -> str:
@@ -232,17 +261,20 @@ def _e(text: object) -> str:
 
 def page(ask: Ask, queries: dict[str, q.NamedQuery], root: str, *,
          results: Results | None = None, error: str | None = None,
-         documents: Sequence[tuple[str, str]] = ()) -> str:  # fmt: skip
+         documents: Sequence[tuple[str, str]] = (), part: Page | None = None) -> str:  # fmt: skip
     """The whole page: the list of named queries, the chosen one's form, the free-text box and
     the results (or the error) under the form that asked. ``documents``: (IRI, label) for a
-    ``document`` parameter's suggestions; ``root``: where the view is mounted."""
+    ``document`` parameter's suggestions; ``root``: where the view is mounted; ``part``: which
+    page of a listing ``results`` are (None with results of a listing: every report)."""
     action = root + PAGE
     listing = "".join(
         f'<li{" class=chosen" if name == ask.name else ""}><a href="{_e(action)}?name={_e(name)}"'
         f' title="{_e(nq.question)}">{_e(nq.title or name)}</a> <code>{_e(name)}</code></li>'
         for name, nq in queries.items())  # fmt: skip
-    outcome = _outcome(results, error, root, ask)
     named = queries.get(ask.name) if ask.name else None
+    paged = named is not None and named.pages is not None and results is not None
+    pager = _pager(ask, part, action) if paged and error is None else ""
+    outcome = _outcome(results, error, root, pager)
     chosen = _named_form(named, ask, action, documents) if named else ""
     edit = queries.get(ask.edit) if ask.edit else None
     box = ask.text if ask.text is not None else (edit.text if edit else prefixes(queries) + EXAMPLE)
@@ -279,6 +311,8 @@ def _named_form(named: q.NamedQuery, ask: Ask, action: str,
             f'<input name="{_e(p.name)}" value="{_e(value)}" {INPUTS.get(p.type, "")}{hint}'
             f'{suggest}{" required" if p.required else ""}></label> '
             f"<small>{_e(p.meaning)}</small></p>")
+    if named.pages:
+        fields.append(_paging_fields(ask))
     options = "".join(f'<option value="id:{_e(iri.removeprefix(ID))}">{_e(label)}</option>'
                       for iri, label in documents)  # fmt: skip
     datalist = f'<datalist id="documents">{options}</datalist>' if options else ""
@@ -292,7 +326,47 @@ def _named_form(named: q.NamedQuery, ask: Ask, action: str,
             "edit as free text</a></details></section>")
 
 
-def _outcome(results: Results | None, error: str | None, root: str, ask: Ask) -> str:
+def _paging_fields(ask: Ask) -> str:
+    """A listing's page, page size and "every report" fields (``fiscal-kg query --page``)."""
+    every = " checked" if ask.all else ""
+    return (f'<p><label>page <input name="page" value="{_e(ask.page)}" type="number" min="1" '
+            f'placeholder="1"></label> <label>size <input name="size" value="{_e(ask.size)}" '
+            f'type="number" min="1" max="{MAX_PAGE_SIZE}" placeholder="{PAGE_SIZE}"></label> '
+            f'<label><input name="all" value="1" type="checkbox"{every}> all</label> '
+            f"<small>the answer comes {PAGE_SIZE} reports a page; all: every report at once"
+            "</small></p>")
+
+
+def _pager(ask: Ask, part: Page | None, action: str) -> str:
+    """Which page of a listing the results are, links to the pages beside it and to every
+    report, and downloads of this page and of every report."""
+    def link(label: str, **more: str) -> str:
+        fields = [("name", ask.name or ""), *ask.values.items()]
+        fields += [("format", more.pop("format"))] if "format" in more else [("run", "1")]
+        if ask.size and ask.size != str(PAGE_SIZE):
+            fields.append(("size", ask.size))
+        return f'<a href="{_e(action + "?" + urlencode(fields + list(more.items())))}">{label}</a>'
+
+    def downloads(**more: str) -> str:
+        return " ".join(link(f.upper(), format=f, **more) for f in FORMATS if f != "html")
+
+    every = f"全部报告 every report {downloads(all='1')}"
+    if part is None:
+        return (f'<p class="pages">全部报告 every report · {link("分页 in pages", page="1")}</p>'
+                f'<p class="downloads">下载 download: {every}</p>')
+    steps = [_e(part.describe())]
+    if part.number > 1:
+        steps.append(link("← 上一页 previous", page=str(part.number - 1)))
+    if not part.is_last:
+        steps.append(link("下一页 next →", page=str(part.number + 1)))
+    if part.count > 1:
+        steps.append(link("全部报告 every report", all="1"))
+    this = f"本页 this page {downloads(page=str(part.number))} · " if part.count > 1 else ""
+    return (f'<p class="pages">{" · ".join(steps)}</p>'
+            f'<p class="downloads">下载 download: {this}{every}</p>')
+
+
+def _outcome(results: Results | None, error: str | None, root: str, pager: str) -> str:
     if error is not None:
         return f'<section id="results"><p class="error" role="alert">{_e(error)}</p></section>'
     if results is None:
@@ -309,7 +383,7 @@ def _outcome(results: Results | None, error: str | None, root: str, ask: Ask) ->
     head = "".join(f'<th class="sortable{" numeric" if n else ""}">{_e(v)}</th>'
                    for v, n in zip(results.variables, numeric, strict=True))  # fmt: skip
     rows = "".join("<tr>" + "".join(_cell(t, root) for t in row) + "</tr>" for row in results.rows)
-    return (f'<section id="results"><p class="count">{count}</p>'
+    return (f'<section id="results">{pager}<p class="count">{count}</p>'
             f'<div class="scroll"><table class="results"><thead><tr>{head}</tr></thead>'
             f"<tbody>{rows}</tbody></table></div></section>")
 
