@@ -130,7 +130,9 @@ def _notes_on_columns(bench: Bench) -> list[str]:
         "its extra time per report; re-validate = fiscal_kg.validation.validate(store) over "
         "the whole first store (as `fiscal-kg validate`), in a process of its own, as is each "
         "run's set of queries (on the second store; each query process first runs one untimed "
-        "query that counts the reports, as a running endpoint has its store open and warm); "
+        "query that counts the reports, as a running endpoint has its store open and warm, "
+        "and after its full scan one that lists them in listing order, as an endpoint that "
+        "has served a page of a listing has them); "
         "peak RSS = the loading process + the processes it starts (VmHWM, sampled; an upper "
         "bound: they need not peak together and forked processes share pages); the "
         "re-validation and query processes' peaks are given apart.",

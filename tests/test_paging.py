@@ -26,7 +26,8 @@ ORDER = [("乌鲁木齐市社会保险中心", "2023"), ("克孜勒苏柯尔克�
 
 def test_the_listings_that_come_in_pages() -> None:
     assert PAGED == [
-        "basic-vs-project", "carryover-vs-current", "claims-vs-tables", "code-across-units",
+        "basic-vs-project", "budget-vs-final", "carryover-vs-current", "claims-vs-tables",
+        "code-across-units",
         "documents", "economic-breakdown", "findings-by-report", "load-warnings",
         "personnel-cost-per-staff", "project-indicators", "report-completeness",
         "sangong-by-unit", "totals-by-class", "validation-findings"]  # fmt: skip
@@ -184,3 +185,47 @@ def test_a_query_without_pages_ignores_them(sample_store_dir: Path, capsys) -> N
                  "--page-size", "1", "--format", "csv"]) == 0  # fmt: skip
     out, err = capsys.readouterr()
     assert err == "" and out.startswith("provinceCode,")
+
+
+def _report(iri: str, unit: str, name: str, year: int, kind: str, total: int) -> str:
+    return f"""GRAPH <{iri}> {{ <{iri}> a fkg:FiscalDocument ; fkg:unit <{unit}> ;
+        fkg:fiscalYear {year} ; fkg:documentKind kinds:{kind} . <{unit}> skos:prefLabel "{name}" .
+        <{iri}/summary> fkg:summaryOf <{iri}> ; fkg:summaryTableExpenditureTotalYuan {total} }}"""
+
+
+BUDGETS_AND_FINALS = """PREFIX fkg: <https://w3id.org/fiscal-kg/def#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX kinds: <https://w3id.org/fiscal-kg/code/document-kinds/>
+INSERT DATA { """ + " ".join([
+    _report("urn:a21f1", "urn:A", "甲单位", 2021, "final-account", 500000),
+    _report("urn:a21f2", "urn:A", "甲单位", 2021, "final-account", 600000),
+    _report("urn:a22f", "urn:A", "甲单位", 2022, "final-account", 700000),
+    _report("urn:a23b", "urn:A", "甲单位", 2023, "budget", 1000000),
+    _report("urn:a23f", "urn:A", "甲单位", 2023, "final-account", 900000),
+    _report("urn:b23b", "urn:B", "乙单位", 2023, "budget", 2000000)]) + " }"
+
+
+@pytest.mark.parametrize("portable", [False, True], ids=["lateral", "portable"])
+def test_budget_vs_final_rows_belong_to_one_report(portable: bool) -> None:
+    """A row per budget (with its year's final accounts) and per final account without a
+    budget: pages of one report hold each row once; the final paired with a budget has none."""
+    store = OxigraphStore()
+    store.update(BUDGETS_AND_FINALS)
+    query = NAMED["budget-vs-final"]
+
+    def cells(rows: list[tuple]) -> list[tuple[str, ...]]:
+        return [tuple("" if t is None else str(t) for t in row) for row in rows]
+
+    whole = cells(run_page(store, query, {}, size=None, portable=portable).result.rows)
+    # unitName year budgetTotal finalTotal difference executionRate budgetDocument finalDocument
+    assert sorted(whole) == sorted([
+        ("乙单位", "2023", "200", "", "", "", "urn:b23b", ""),
+        ("甲单位", "2021", "", "50", "", "", "", "urn:a21f1"),
+        ("甲单位", "2021", "", "60", "", "", "", "urn:a21f2"),
+        ("甲单位", "2022", "", "70", "", "", "", "urn:a22f"),
+        ("甲单位", "2023", "100", "90", "-10", "90", "urn:a23b", "urn:a23f")])  # fmt: skip
+    pages = [cells(run_page(store, query, {}, page=n, size=1, portable=portable).result.rows)
+             for n in range(1, 7)]  # fmt: skip
+    # listing order: 乙 (U+4E59) before 甲 (U+7532); 甲 2021 ×2, 2022, 2023 budget, final
+    assert [len(p) for p in pages] == [1, 1, 1, 1, 1, 0]
+    assert sorted(row for page in pages for row in page) == sorted(whole)

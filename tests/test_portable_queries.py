@@ -74,7 +74,7 @@ CASES: dict[str, list[dict[str, str]]] = {
                    {"fact": f"{ATUSHI_DOC}/cell/175-3"}],
 }  # fmt: skip
 REQUIRED = {"code-across-units": {"code": "2080109"}, "project-indicators": {"project": "伤残津贴"}}
-# Left open by the query itself: without parameters where-from's inner LIMIT keeps any 1000 of
+# Left open by the query itself: without parameters where-from's inner LIMIT keeps any 100 of
 # the samples' 1,181 amounts, so only the number of rows is compared.
 ANY_OF = {("where-from", ())}
 

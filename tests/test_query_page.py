@@ -22,7 +22,7 @@ from fiscal_kg.queries import named_queries
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_002 = REPO / "samples" / "reports" / "002_0692fe3ff6bbe2a2.txt"
 PAGE_002 = "/findings/doc/afbc89d0428c/2022/unstated/budget.html"  # 克州社会保险中心, 2022
-MAX_ROWS = 5  # the server's row cap, low enough for where-from's 1,000 rows to hit it
+MAX_ROWS = 5  # the server's row cap, low enough for where-from's 100 rows to hit it
 # 002's line 218: 208 01 人力资源和社会保障管理事务, 320.27 | 352.15 (基本支出) | 16.40
 LINE_218 = {"name": "where-from", "document": SAMPLE_002.name, "line": "218", "run": "1"}
 INJECTION = 'x" } ; DROP ALL ; { "'

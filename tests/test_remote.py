@@ -20,7 +20,7 @@ PARAMS = {  # required parameters, and a few others so binding is exercised remo
     "project-indicators": {"project": "伤残津贴"},
     "totals-by-class": {"year": "2023"},
     "units-by-division": {"provinceCode": "650000"},
-    # without parameters where-from shows the first 1,000 amounts an engine finds, which two
+    # without parameters where-from shows the first 100 amounts an engine finds, which two
     # engines (or versions) may pick differently: one line of sample 000, the same everywhere
     "where-from": {"document": "https://w3id.org/fiscal-kg/id/doc/bfa9e6175624/2023/unit/budget",
                    "line": "175"},

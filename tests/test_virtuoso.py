@@ -33,7 +33,7 @@ EXTRA = {  # parameters that reach inside the queries (the CONTAINS on names, a 
     "where-from": [{"fact": f"{ATUSHI_DOC}/cell/246-4"}, {"document": ATUSHI_DOC, "line": "175"}],
     "project-indicators": [{"project": "伤残津贴", "unit": "乌鲁木齐"}],
 }
-# without parameters where-from keeps any 1,000 of the samples' amounts (its inner LIMIT): only
+# without parameters where-from keeps any 100 of the samples' amounts (its inner LIMIT): only
 # the number of rows is compared
 ANY_OF = {("where-from", ())}
 
