@@ -19,10 +19,10 @@ _COLUMN = re.compile(r"^<[^>]*/table/\d+/column/\d+> |<https://w3id.org/fiscal-k
 @dataclass
 class QuadsPerFact:
     reports: int
-    facts: int
-    fact_quads: int
-    column_quads: int
-    quads: int  # all the reports' quads
+    facts: int = 0
+    fact_quads: int = 0  # quads whose subject is a fact
+    column_quads: int = 0  # quads of the tables' fkg:TableColumn nodes and their links
+    quads: int = 0  # all the reports' quads
 
     @property
     def per_fact(self) -> float:
@@ -46,7 +46,7 @@ def measure(sources: list[Path] | None = None) -> QuadsPerFact:
     from loaders.rdf import report_nquads
 
     paths = report_files(sources or demo_sources())
-    out = QuadsPerFact(len(paths), 0, 0, 0, 0)
+    out = QuadsPerFact(len(paths))
     for path in paths:
         text, count = report_nquads(load_report(path))
         out.quads += count
