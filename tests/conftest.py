@@ -16,6 +16,13 @@ from fiscal_kg.processes import stop_process as stop  # tests import it from her
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "reports"
 
 
+# the five sample reports (unit name, year) in the order listings sort and page them
+SAMPLES_IN_LISTING_ORDER = [
+    ("乌鲁木齐市社会保险中心", "2023"), ("克孜勒苏柯尔克孜自治州社会保险中心", "2022"),
+    ("奇台县社会保险管理局", "2024"), ("苍溪县社会保险事务中心", "2023"),
+    ("阿图什市社会保险中心", "2023")]  # fmt: skip
+
+
 @pytest.fixture(scope="session")
 def sample_paths() -> list[Path]:
     paths = sorted(SAMPLES.glob("*.txt"))

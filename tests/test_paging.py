@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLES_IN_LISTING_ORDER
 
 from fiscal_kg.cli import main
 from fiscal_kg.queries import QueryError, named_queries
@@ -18,10 +19,7 @@ NAMED = named_queries()
 PAGED = sorted(name for name, query in NAMED.items() if query.pages)
 VALUES = {"code-across-units": {"code": "2080505"}, "project-indicators": {"project": "伤残"}}
 
-# the five sample reports in listing order (unit name as a string, year)
-ORDER = [("乌鲁木齐市社会保险中心", "2023"), ("克孜勒苏柯尔克孜自治州社会保险中心", "2022"),
-         ("奇台县社会保险管理局", "2024"), ("苍溪县社会保险事务中心", "2023"),
-         ("阿图什市社会保险中心", "2023")]  # fmt: skip
+ORDER = SAMPLES_IN_LISTING_ORDER
 
 
 def test_the_listings_that_come_in_pages() -> None:

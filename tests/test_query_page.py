@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import serving, serving_002_and_04_pdf
+from conftest import SAMPLES_IN_LISTING_ORDER, serving, serving_002_and_04_pdf
 from openpyxl import load_workbook
 
 from fiscal_kg.queries import named_queries
@@ -27,8 +27,7 @@ MAX_ROWS = 5  # the server's row cap, low enough for where-from's 100 rows to hi
 LINE_218 = {"name": "where-from", "document": SAMPLE_002.name, "line": "218", "run": "1"}
 INJECTION = 'x" } ; DROP ALL ; { "'
 # the five samples' reports in listing order (unit name, year): pages of 2 are 2, 2 and 1
-UNITS = ["乌鲁木齐市社会保险中心", "克孜勒苏柯尔克孜自治州社会保险中心", "奇台县社会保险管理局",
-         "苍溪县社会保险事务中心", "阿图什市社会保险中心"]  # fmt: skip
+UNITS = [unit for unit, _ in SAMPLES_IN_LISTING_ORDER]
 DOCUMENTS = {"name": "documents", "run": "1"}
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 import pyoxigraph as ox
 
@@ -63,6 +64,7 @@ class PagedResult:
     page: Page | None  # None: the whole answer (a query without pages, or all pages asked for)
 
 
+@cache  # read once: every page of every listing starts with it
 def report_order_query() -> NamedQuery:
     return read_query(queries_dir() / "paging" / "reports.rq")
 
